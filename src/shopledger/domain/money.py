@@ -1,0 +1,87 @@
+"""Exact money: Decimal baht in the domain, integer satang in storage, strings on the wire.
+
+A float never touches an amount: parse_money refuses one outright, because 0.1 + 0.2 is
+how books stop balancing.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+class MoneyError(ValueError):
+    """An amount that is not a decimal string with at most two places."""
+
+
+def parse_money(value: object, *, field: str = "amount") -> Decimal:
+    """A decimal string (or int) in baht -> Decimal with two places. Floats are refused."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise MoneyError(f"{field} must be a decimal string, not a number like {value!r}")
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not text:
+            raise MoneyError(f"{field} is empty")
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise MoneyError(f"{field} {value!r} is not a decimal amount") from None
+    else:
+        raise MoneyError(f"{field} must be a decimal string")
+    if not amount.is_finite():
+        raise MoneyError(f"{field} {value!r} is not a finite amount")
+    if amount != amount.quantize(CENT):
+        raise MoneyError(f"{field} {value!r} has more than two decimal places")
+    return amount.quantize(CENT)
+
+
+def to_satang(amount: Decimal) -> int:
+    return int(amount.quantize(CENT) * 100)
+
+
+def from_satang(satang: int) -> Decimal:
+    return (Decimal(satang) / 100).quantize(CENT)
+
+
+def fmt(amount: Decimal) -> str:
+    """Two places, no grouping: the wire format ("750.00")."""
+    return f"{amount.quantize(CENT):f}"
+
+
+def fmt_satang(satang: int) -> str:
+    return fmt(from_satang(satang))
+
+
+def round_half_up(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def allocate(total: int, weights: list[int]) -> list[int]:
+    """Split integer `total` over `weights` by largest remainder: the parts add up exactly.
+
+    Ties in remainder go to the earlier part so the result is deterministic. All-zero
+    weights put everything on the first part.
+    """
+    if not weights:
+        if total:
+            raise ValueError("cannot allocate a non-zero total over no parts")
+        return []
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        return [total] + [0] * (len(weights) - 1)
+    sign = -1 if total < 0 else 1
+    magnitude = abs(total)
+    floors, remainders = [], []
+    for index, weight in enumerate(weights):
+        share, remainder = divmod(magnitude * weight, weight_sum)
+        floors.append(share)
+        remainders.append((-remainder, index))
+    leftover = magnitude - sum(floors)
+    for _, index in sorted(remainders)[:leftover]:
+        floors[index] += 1
+    return [sign * part for part in floors]
