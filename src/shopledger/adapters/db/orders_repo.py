@@ -1,0 +1,70 @@
+"""Orders in the database: bulk lookups by (source, external_id), inserts and updates."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.upsert import insert_ignoring_duplicates
+from shopledger.domain.orders.interchange import order_to_dict
+from shopledger.domain.orders.model import Order
+
+_HEAD = (t.orders.c.id, t.orders.c.source, t.orders.c.external_id, t.orders.c.updated_at,
+         t.orders.c.fingerprint, t.orders.c.payment_status, t.orders.c.fulfillment_status,
+         t.orders.c.cancelled_at, t.orders.c.total)
+
+
+def heads_by_key(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], object]:
+    """What is stored of each order (not its full data), in one query per source."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source, external_id in keys:
+        by_source[source].append(external_id)
+    found = {}
+    for source, ids in by_source.items():
+        query = select(*_HEAD).where(t.orders.c.source == source, t.orders.c.external_id.in_(ids))
+        for row in conn.execute(query):
+            found[(row.source, row.external_id)] = row
+    return found
+
+
+def order_row(order: Order, fingerprint: str, now: datetime) -> dict:
+    return {
+        "source": order.source, "external_id": order.external_id, "channel": str(order.channel),
+        "placed_at": order.placed_at, "updated_at": order.updated_at,
+        "payment_status": str(order.payment_status), "fulfillment_status": str(order.fulfillment_status),
+        "payment_method": str(order.payment_method), "cancelled_at": order.cancelled_at,
+        "paid_at": order.paid_at, "total": order.total, "customer_name": order.customer.name[:300],
+        "data": order_to_dict(order), "fingerprint": fingerprint, "changed_at": now,
+    }
+
+
+def insert_orders(conn: Connection, rows: list[dict]) -> list[int]:
+    if not rows:
+        return []
+    stmt = t.orders.insert().returning(t.orders.c.id, sort_by_parameter_order=True)
+    return list(conn.execute(stmt, rows).scalars())
+
+
+_UPDATABLE = ("channel", "placed_at", "updated_at", "payment_status", "fulfillment_status", "payment_method",
+              "cancelled_at", "paid_at", "total", "customer_name", "data", "fingerprint", "changed_at")
+
+
+def update_orders(conn: Connection, rows: list[dict]) -> None:
+    """Rows carry `oid`; an order's row is its latest version (its history is in its events)."""
+    if not rows:
+        return
+    stmt = update(t.orders).where(t.orders.c.id == bindparam("oid")).values(
+        {c: bindparam(c) for c in _UPDATABLE})
+    conn.execute(stmt, rows)
+
+
+def add_events(conn: Connection, events: list[dict]) -> None:
+    if events:
+        conn.execute(t.order_events.insert(), events)
+
+
+def raise_alerts(conn: Connection, alerts: list[dict]) -> None:
+    """An alert already open under the same key stays as it is (with its first `since`)."""
+    insert_ignoring_duplicates(conn, t.alerts, alerts)

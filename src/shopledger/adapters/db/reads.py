@@ -1,0 +1,78 @@
+"""Read queries for lists and reports: plain rows out, in the shapes of interfaces.md."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, func, select
+
+from shopledger.adapters.db import tables as t
+from shopledger.domain.money import ZERO, fmt
+
+
+def documents(conn: Connection, *, order_id: int | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+    d, o = t.documents, t.orders
+    query = (select(d.c.number, d.c.kind, d.c.status, d.c.date, d.c.total, d.c.vat, d.c.refers_to, d.c.voided_on,
+                    d.c.id, o.c.source, o.c.external_id)
+             .join(o, o.c.id == d.c.order_id).order_by(d.c.id).offset(offset))
+    if order_id is not None:
+        query = query.where(d.c.order_id == order_id)
+    if limit is not None:
+        query = query.limit(limit)
+    return [{"number": r.number, "kind": r.kind, "status": r.status, "date": r.date.isoformat(),
+             "order": {"source": r.source, "external_id": r.external_id},
+             "total": fmt(r.total), "vat": fmt(r.vat), "refers_to": r.refers_to,
+             "voided_on": r.voided_on.isoformat() if r.voided_on else None} for r in conn.execute(query)]
+
+
+def document(conn: Connection, number: str) -> dict | None:
+    row = conn.execute(select(t.documents).where(t.documents.c.number == number)).first()
+    if row is None:
+        return None
+    return {"number": row.number, "kind": row.kind, "status": row.status, "date": row.date.isoformat(),
+            "voided_on": row.voided_on.isoformat() if row.voided_on else None,
+            "total": fmt(row.total), "vat": fmt(row.vat), "refers_to": row.refers_to,
+            "particulars": row.particulars}
+
+
+def entries(conn: Connection, *, order_id: int | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+    e = t.journal_entries
+    query = select(e).order_by(e.c.id).offset(offset)
+    if order_id is not None:
+        query = query.where(e.c.order_id == order_id)
+    if limit is not None:
+        query = query.limit(limit)
+    heads = list(conn.execute(query))
+    lines: dict[int, list[dict]] = defaultdict(list)
+    if heads:
+        ids = [h.id for h in heads]
+        for l in conn.execute(select(t.journal_lines).where(t.journal_lines.c.entry_id.in_(ids)).order_by(t.journal_lines.c.id)):
+            lines[l.entry_id].append({"account": l.account, "debit": fmt(l.debit), "credit": fmt(l.credit)})
+    return [{"id": h.id, "date": h.date.isoformat(), "memo": h.memo, "event": h.event,
+             "document": h.document_number, "reverses": h.reverses_id, "lines": lines[h.id]} for h in heads]
+
+
+def trial_balance(conn: Connection, as_of: date | None = None) -> dict:
+    a, e, l = t.accounts, t.journal_entries, t.journal_lines
+    sums = (select(l.c.account, func.sum(l.c.debit).label("debit"), func.sum(l.c.credit).label("credit"))
+            .join(e, e.c.id == l.c.entry_id).group_by(l.c.account))
+    if as_of is not None:
+        sums = sums.where(e.c.date <= as_of)
+    totals = {r.account: (_money(r.debit), _money(r.credit)) for r in conn.execute(sums)}
+    rows = []
+    for acc in conn.execute(select(a).order_by(a.c.code)):
+        debit, credit = totals.get(acc.code, (ZERO, ZERO))
+        if debit or credit:
+            rows.append({"code": acc.code, "name": acc.name_th, "name_en": acc.name_en, "debit": fmt(debit),
+                         "credit": fmt(credit), "balance": fmt(debit - credit)})
+    total_debit = sum((Decimal(r["debit"]) for r in rows), ZERO)
+    total_credit = sum((Decimal(r["credit"]) for r in rows), ZERO)
+    as_of = as_of or conn.execute(select(func.max(e.c.date))).scalar() or date.today()
+    return {"as_of": as_of.isoformat(), "accounts": rows, "total_debit": fmt(total_debit),
+            "total_credit": fmt(total_credit)}
+
+
+def _money(value: Decimal | None) -> Decimal:
+    """SUM of a Money column comes back through Money's result processor: Decimal baht."""
+    return ZERO if value is None else value

@@ -1,0 +1,144 @@
+"""The schema of the books (SQLAlchemy Core). Alembic migrations are generated from this."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table,
+    Text, UniqueConstraint,
+)
+
+from shopledger.adapters.db.types import Money, UtcDateTime
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+Id = BigInteger().with_variant(Integer, "sqlite")  # SQLite only autoincrements INTEGER keys
+
+accounts = Table(
+    "accounts", metadata,
+    Column("code", String(10), primary_key=True),
+    Column("name_th", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column("type", String(20), nullable=False),
+)
+
+settings = Table(
+    "settings", metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
+
+vat_rates = Table(
+    "vat_rates", metadata,
+    Column("id", Id, primary_key=True),
+    Column("rate", String(10), nullable=False),  # percent as a decimal string: "7"
+    Column("starts_on", Date, nullable=False, unique=True),
+)
+
+orders = Table(
+    "orders", metadata,
+    Column("id", Id, primary_key=True),
+    Column("source", String(100), nullable=False),
+    Column("external_id", String(200), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("placed_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("payment_status", String(20), nullable=False),
+    Column("fulfillment_status", String(20), nullable=False),
+    Column("payment_method", String(20), nullable=False),
+    Column("cancelled_at", UtcDateTime),
+    Column("paid_at", UtcDateTime),
+    Column("total", Money, nullable=False),
+    Column("customer_name", String(300), nullable=False),
+    Column("data", JSON, nullable=False),  # the whole order in the interchange format
+    Column("fingerprint", String(40), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),  # when we last saw it change
+    UniqueConstraint("source", "external_id"),
+)
+
+document_sequences = Table(
+    "document_sequences", metadata,
+    Column("prefix", String(4), primary_key=True),
+    Column("period", String(6), primary_key=True),
+    Column("next_no", Integer, nullable=False),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", Id, primary_key=True),
+    Column("number", String(30), nullable=False, unique=True),
+    Column("kind", String(30), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    Column("total", Money, nullable=False),
+    Column("vat", Money, nullable=False),
+    Column("cause", String(120), nullable=False),
+    Column("amounts_key", String(40), nullable=False),
+    Column("refers_to", String(30)),  # number of the document it pays or corrects
+    Column("particulars", JSON, nullable=False),  # the immutable snapshot shown to the buyer
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("voided_on", Date),
+    UniqueConstraint("order_id", "kind", "cause"),
+)
+
+journal_entries = Table(
+    "journal_entries", metadata,
+    Column("id", Id, primary_key=True),
+    Column("date", Date, nullable=False, index=True),
+    Column("memo", String(300), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("order_id", ForeignKey("orders.id"), index=True),
+    Column("cause", String(160)),  # unique per order: posting twice is a no-op
+    Column("document_number", String(30)),
+    Column("reverses_id", ForeignKey("journal_entries.id")),
+    Column("posted_at", UtcDateTime, nullable=False),
+    UniqueConstraint("order_id", "cause"),
+)
+
+journal_lines = Table(
+    "journal_lines", metadata,
+    Column("id", Id, primary_key=True),
+    Column("entry_id", ForeignKey("journal_entries.id"), nullable=False, index=True),
+    Column("account", ForeignKey("accounts.code"), nullable=False),
+    Column("debit", Money, nullable=False),
+    Column("credit", Money, nullable=False),
+)
+
+order_events = Table(
+    "order_events", metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("actor", String(120), nullable=False),
+)
+
+alerts = Table(
+    "alerts", metadata,
+    Column("id", Id, primary_key=True),
+    Column("key", String(300), nullable=False, unique=True),
+    Column("kind", String(30), nullable=False),
+    Column("subject", String(300), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("since", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+Index("ix_journal_lines_account", journal_lines.c.account)

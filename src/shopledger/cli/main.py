@@ -1,0 +1,114 @@
+"""The `shopledger` command: thin wrappers over the services (interfaces.md, CLI)."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shopledger.adapters.connectors.files import UnreadableFile, read_orders
+from shopledger.adapters.db import reads
+from shopledger.adapters.db.engine import reading
+from shopledger.bootstrap import default_engine
+from shopledger.cli.output import domain_errors, emit_json, print_import_report, table
+from shopledger.config import get_settings
+from shopledger.services import setup, tokens
+from shopledger.services.intake import take_orders
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="shopledger: orders joined to real books.")
+report_app = typer.Typer(no_args_is_help=True, help="Reports.")
+token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
+app.add_typer(report_app, name="report")
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database; seed the chart of accounts and settings."""
+    setup.init_database(default_engine())
+    typer.echo(f"database ready: {default_engine().url.render_as_string(hide_password=True)}")
+
+
+@app.command("import")
+@domain_errors
+def import_file(path: Path, source: str = typer.Option("import", help="the source name orders are keyed by"),
+                as_json: bool = typer.Option(False, "--json")) -> None:
+    """Import a JSON, NDJSON, CSV or XLSX file of orders. Exit 1 if some orders failed."""
+    try:
+        records = read_orders(path)
+        report = take_orders(default_engine(), records, source=source, actor=f"import {path.name}",
+                             batch_size=get_settings().import_batch_size)
+    except UnreadableFile as error:
+        typer.echo(f"error: cannot read {path}: {error}", err=True)
+        raise typer.Exit(2) from None
+    print_import_report(report.as_dict(), as_json)
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def documents(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List documents."""
+    with reading(default_engine()) as conn:
+        rows = reads.documents(conn)
+    if as_json:
+        emit_json(rows)
+    else:
+        table([r | {"order": f"{r['order']['source']}:{r['order']['external_id']}"} for r in rows],
+              ["number", "kind", "status", "date", "order", "total", "vat", "refers_to"])
+
+
+@app.command()
+def entries(as_json: bool = typer.Option(False, "--json")) -> None:
+    """List journal entries with their lines."""
+    with reading(default_engine()) as conn:
+        rows = reads.entries(conn)
+    if as_json:
+        emit_json(rows)
+        return
+    for e in rows:
+        typer.echo(f"#{e['id']} {e['date']} {e['document'] or ''} {e['memo']}")
+        for l in e["lines"]:
+            typer.echo(f"    {l['account']}  {l['debit']:>12}  {l['credit']:>12}")
+
+
+@report_app.command("trial-balance")
+def trial_balance(as_of: Optional[str] = typer.Option(None, "--as-of"), as_json: bool = typer.Option(False, "--json")) -> None:
+    """Trial balance: debits, credits and balance per account."""
+    with reading(default_engine()) as conn:
+        tb = reads.trial_balance(conn, date.fromisoformat(as_of) if as_of else None)
+    if as_json:
+        emit_json(tb)
+        return
+    table(tb["accounts"], ["code", "name", "debit", "credit", "balance"])
+    typer.echo(f"total debit {tb['total_debit']}  total credit {tb['total_credit']}  (as of {tb['as_of']})")
+
+
+@token_app.command("create")
+@domain_errors
+def token_create(name: str = typer.Option(..., "--name"), role: str = typer.Option("admin", "--role")) -> None:
+    """Print a new API token once (it is stored only as a hash)."""
+    typer.echo(tokens.create_token(default_engine(), name, role))
+
+
+@app.command()
+def serve(host: Optional[str] = typer.Option(None), port: Optional[int] = typer.Option(None)) -> None:
+    """Serve the web pages and the REST API."""
+    import uvicorn
+
+    from shopledger.web.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@app.command()
+def demo(if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no orders")) -> None:
+    """Load the demo shop's orders."""
+    from shopledger.services.demo import load_demo
+
+    engine = default_engine()
+    if if_empty and not setup.is_empty(engine):
+        typer.echo("demo: the database already has orders; nothing loaded")
+        return
+    typer.echo(load_demo(engine))

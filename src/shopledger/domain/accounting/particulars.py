@@ -1,0 +1,78 @@
+"""What each document must show (accounting-rules.md), frozen as a snapshot when it is issued.
+
+The snapshot is the legal document: later changes to the company settings or the order do
+not touch a document already issued.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from num2words import num2words
+
+from shopledger.domain.accounting.documents import DocumentKind
+from shopledger.domain.accounting.vat import DocumentAmounts
+from shopledger.domain.money import fmt
+from shopledger.domain.orders.model import Customer
+
+TITLES: dict[DocumentKind, tuple[str, str]] = {
+    DocumentKind.INVOICE: ("ใบแจ้งหนี้", "Invoice"),
+    DocumentKind.RECEIPT_TAX_INVOICE: ("ใบเสร็จรับเงิน/ใบกำกับภาษี", "Receipt / Tax invoice"),
+    DocumentKind.RECEIPT: ("ใบเสร็จรับเงิน", "Receipt"),
+    DocumentKind.CREDIT_NOTE: ("ใบลดหนี้", "Credit note"),
+}
+
+
+def baht_words(amount: Decimal) -> str:
+    """The amount in Thai words: ...บาทถ้วน, or ...บาท...สตางค์."""
+    words = num2words(abs(amount), lang="th", to="currency")
+    return ("ลบ" + words) if amount < 0 else words
+
+
+def branch_label(branch: str) -> str:
+    if not branch or branch == "00000":
+        return "สำนักงานใหญ่"
+    return f"สาขาที่ {branch}"
+
+
+def party(name: str, address: str, tax_id: str, branch: str) -> dict:
+    shown = {"name": name, "address": address}
+    if tax_id:
+        shown |= {"tax_id": tax_id, "branch": branch or "00000", "branch_label": branch_label(branch)}
+    return shown
+
+
+def buyer_of(customer: Customer) -> dict:
+    return party(customer.name, customer.address, customer.tax_id, customer.branch)
+
+
+def sale_particulars(kind: DocumentKind, day: date, seller: dict, buyer: dict,
+                     amounts: DocumentAmounts, order_ref: str) -> dict:
+    """Invoice, receipt/tax invoice or receipt: every line, VAT apart from its base, the total."""
+    title_th, title_en = TITLES[kind]
+    return {
+        "title": title_th, "title_en": title_en, "date": day.isoformat(),
+        "seller": seller, "buyer": buyer, "order": order_ref,
+        "lines": [{"sku": l.sku, "name": l.name, "quantity": l.quantity,
+                   "unit_price": fmt(l.unit_price), "discount": fmt(l.discount),
+                   "amount": fmt(l.amount), "vat": fmt(l.vat)} for l in amounts.lines],
+        "shipping_fee": fmt(amounts.shipping_fee), "discount": fmt(amounts.discount),
+        "vat_rate": fmt(amounts.rate), "net": fmt(amounts.net), "vat": fmt(amounts.vat),
+        "total": fmt(amounts.total), "total_words": baht_words(amounts.total),
+    }
+
+
+def credit_note_particulars(day: date, seller: dict, buyer: dict, order_ref: str, *,
+                            corrects: dict, total: Decimal, vat: Decimal, credited_before: Decimal,
+                            reason_code: str, reason: str, lines: list[dict]) -> dict:
+    """ใบลดหนี้: the tax invoice it corrects, the original and correct values, the difference,
+    the VAT on the difference, and why."""
+    original = Decimal(corrects["total"]) - credited_before
+    return {
+        "title": "ใบลดหนี้", "title_en": "Credit note", "date": day.isoformat(),
+        "seller": seller, "buyer": buyer, "order": order_ref, "corrects": corrects,
+        "original_value": fmt(original), "correct_value": fmt(original - total),
+        "difference": fmt(total), "vat_on_difference": fmt(vat), "net": fmt(total - vat),
+        "vat": fmt(vat), "total": fmt(total), "total_words": baht_words(total),
+        "reason_code": reason_code, "reason": reason, "lines": lines,
+    }

@@ -1,0 +1,113 @@
+"""VAT: computed once per document on its base, then spread over its lines by largest remainder.
+
+The rate is data with a start date (a setting), never a constant in the rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from shopledger.domain.money import ZERO, allocate, from_satang, round_half_up, to_satang
+from shopledger.domain.orders.model import Order
+
+STANDARD_RATE = Decimal("7")
+
+
+@dataclass(frozen=True, slots=True)
+class VatRate:
+    rate: Decimal  # percent, e.g. Decimal("7")
+    starts_on: date
+
+
+def rate_on(rates: tuple[VatRate, ...], day: date) -> Decimal:
+    """The rate in force on `day`: the latest one that had started by then."""
+    in_force = [r for r in rates if r.starts_on <= day]
+    if not in_force:
+        return STANDARD_RATE if not rates else min(rates, key=lambda r: r.starts_on).rate
+    return max(in_force, key=lambda r: r.starts_on).rate
+
+
+def vat_in(gross: Decimal, rate: Decimal) -> Decimal:
+    """The VAT inside a VAT-inclusive amount: gross x rate/(100+rate), half-up to the satang."""
+    return round_half_up(gross * rate / (100 + rate))
+
+
+def vat_on(net: Decimal, rate: Decimal) -> Decimal:
+    """The VAT added on top of a VAT-exclusive amount."""
+    return round_half_up(net * rate / 100)
+
+
+@dataclass(frozen=True, slots=True)
+class AmountLine:
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    discount: Decimal
+    amount: Decimal  # quantity x unit price - line discount, as shown on the document
+    vat: Decimal  # this line's share of the document's VAT
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentAmounts:
+    """Every figure a sales document shows and posts; the parts add up exactly."""
+
+    lines: tuple[AmountLine, ...]
+    shipping_fee: Decimal
+    shipping_vat: Decimal
+    discount: Decimal
+    total: Decimal
+    vat: Decimal
+    rate: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.total - self.vat
+
+    @property
+    def shipping_net(self) -> Decimal:
+        """The shipping part of N; the order discount reduces goods, never shipping."""
+        return self.shipping_fee - self.shipping_vat
+
+    @property
+    def goods_net(self) -> Decimal:
+        return self.net - self.shipping_net
+
+
+def order_amounts(order: Order, rate: Decimal, vat_registered: bool) -> DocumentAmounts:
+    """The figures of a sales document for the whole order."""
+    total = order.total
+    if not vat_registered:
+        vat = ZERO
+    elif order.prices_include_vat:
+        vat = vat_in(total, rate)
+    else:
+        vat = total - order.expected_total
+    goods_weights = _goods_after_order_discount(order)
+    shares = allocate(to_satang(vat), goods_weights + [to_satang(order.shipping_fee)])
+    lines = tuple(
+        AmountLine(line.sku, line.name, line.quantity, line.unit_price, line.discount,
+                   line.amount, from_satang(share))
+        for line, share in zip(order.lines, shares)
+    )
+    return DocumentAmounts(lines, order.shipping_fee, from_satang(shares[-1]), order.discount,
+                           total, vat, rate if vat_registered else ZERO)
+
+
+def _goods_after_order_discount(order: Order) -> list[int]:
+    """Each goods line's taxable amount in satang once the order discount is spread over them."""
+    amounts = [to_satang(line.amount) for line in order.lines]
+    cuts = allocate(to_satang(order.discount), amounts)
+    return [amount - cut for amount, cut in zip(amounts, cuts)]
+
+
+def credit_vat(amount: Decimal, *, receipt_total: Decimal, receipt_vat: Decimal,
+               credited_total: Decimal, credited_vat: Decimal, rate: Decimal) -> Decimal:
+    """VAT on a credit note. The one that closes the receipt takes exactly the VAT left on it,
+    so a fully credited sale leaves no satang of output VAT behind."""
+    if amount == receipt_total - credited_total:
+        return receipt_vat - credited_vat
+    if receipt_vat == ZERO:
+        return ZERO
+    return min(vat_in(amount, rate), receipt_vat - credited_vat)
