@@ -16,3 +16,10 @@ def engine_for(url: str) -> Engine:
 
 def default_engine() -> Engine:
     return engine_for(get_settings().database_url)
+
+
+def load_connectors() -> None:
+    """Import every connector module so each registers its kind (the engine never lists them)."""
+    from shopledger.domain.sync.connector import load_connector_modules
+
+    load_connector_modules("shopledger.adapters.connectors")

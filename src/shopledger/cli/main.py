@@ -112,3 +112,11 @@ def demo(if_empty: bool = typer.Option(False, "--if-empty", help="only when the 
         typer.echo("demo: the database already has orders; nothing loaded")
         return
     typer.echo(load_demo(engine))
+
+
+from shopledger.cli import sync_commands  # noqa: E402 - registered after the app exists
+
+app.add_typer(sync_commands.source_app, name="source")
+app.command("sync")(sync_commands.sync)
+app.command("sync-runs")(sync_commands.sync_runs_command)
+app.command("worker")(sync_commands.worker)

@@ -142,3 +142,48 @@ api_tokens = Table(
 )
 
 Index("ix_journal_lines_account", journal_lines.c.account)
+
+# --- Import Data: sources, their runs, and the daily runs due ---------------------------------
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Id, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),
+    Column("base_url", String(500), nullable=False),
+    Column("token", String(500), nullable=False),  # needed to call the shop; never shown or logged
+    Column("push_secret", String(200)),  # HMAC key for a shop that pushes orders
+    Column("daily_at", String(5)),  # "HH:MM" in the source's time zone, or none
+    Column("timezone", String(60), nullable=False),
+    Column("cursor", UtcDateTime),  # the newest updated_at fully imported
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+sync_runs = Table(
+    "sync_runs", metadata,
+    Column("id", Id, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("trigger", String(20), nullable=False),  # manual, daily, push
+    Column("status", String(20), nullable=False),  # queued, running, succeeded, failed
+    Column("started_at", UtcDateTime),
+    Column("ended_at", UtcDateTime),
+    Column("heartbeat_at", UtcDateTime),
+    Column("since", UtcDateTime),
+    Column("pages", Integer, nullable=False, default=0),
+    Column("created", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("failures", JSON, nullable=False),
+    Column("error", Text),
+)
+
+due_runs = Table(
+    "due_runs", metadata,
+    Column("id", Id, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False),
+    Column("business_date", Date, nullable=False),
+    Column("run_id", ForeignKey("sync_runs.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("source_id", "business_date"),
+)

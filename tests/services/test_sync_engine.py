@@ -1,0 +1,76 @@
+"""Import Data against the demo shop in-process: runs, cursor, resume after a fault."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import httpx2
+import pytest
+
+from shopledger.adapters.db import reads
+from shopledger.adapters.db.engine import reading
+from shopledger.bootstrap import load_connectors
+from shopledger.demo_shop.app import shop_transport
+from shopledger.demo_shop.store import Fault, ShopStore
+from shopledger.services import sources, sync_runs
+from shopledger.services.sync import run_source_sync
+
+pytestmark = pytest.mark.db
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+load_connectors()
+
+
+@pytest.fixture
+def shop():
+    store = ShopStore(clock=lambda: NOW)
+    store.seed_demo(n=30, now=NOW)
+    return store
+
+
+def _sync(engine, store, **kw):
+    client = httpx2.Client(transport=shop_transport(store, "shop-token"), base_url="http://shop.test")
+    return run_source_sync(engine, "web", extra_settings={"http_client": client, "page_size": 7}, **kw)
+
+
+def _add_source(engine):
+    sources.add_source(engine, "web", kind="shop-api", base_url="http://shop.test", token="shop-token")
+
+
+def _documents(engine):
+    with reading(engine) as conn:
+        return reads.documents(conn)
+
+
+def test_first_run_imports_everything_and_second_only_what_changed(engine, shop):
+    _add_source(engine)
+    first = _sync(engine, shop)
+    assert first.status == "succeeded" and first.report.created == 30 and first.pages == 5
+    shop.advance(NOW.replace(hour=5))
+    second = _sync(engine, shop)
+    assert second.status == "succeeded" and second.report.created == 0
+    assert 1 <= second.report.updated <= 8
+    assert second.report.updated + second.report.unchanged < 30  # only the overlap is read again
+    runs = sync_runs.list_runs(engine)
+    assert [r["status"] for r in runs] == ["succeeded", "succeeded"]
+
+
+def test_rejected_token_fails_the_run_and_keeps_the_cursor(engine, shop):
+    _add_source(engine)
+    shop.inject(Fault.http(401))
+    outcome = _sync(engine, shop)
+    assert outcome.status == "failed" and "token" in outcome.error
+    assert sources.list_sources(engine)[0]["cursor"] is None
+    assert _documents(engine) == []
+
+
+def test_a_run_failing_midway_keeps_what_it_stored_and_the_next_resumes(engine, shop):
+    _add_source(engine)
+    shop.inject(Fault.delay(0), Fault.delay(0), Fault.malformed())  # two good pages of 7, then garbage
+    outcome = _sync(engine, shop)
+    assert outcome.status == "failed" and "page 3" in outcome.error
+    assert outcome.report.created == 14
+    cursor = sources.list_sources(engine)[0]["cursor"]
+    assert cursor is not None
+    again = _sync(engine, shop)
+    assert again.status == "succeeded"
+    assert again.report.created == 16 and again.report.unchanged < 14  # resumed near the cursor
+    assert sources.list_sources(engine)[0]["cursor"] > cursor
