@@ -1,7 +1,8 @@
 """One chunk of orders onto the books, inside the caller's writing transaction.
 
 For each order: skip it if what is stored is as new and the same; otherwise store this
-version, record an order event, and carry out what the reconciler decides.
+version, record an order event, carry out what the reconciler decides, move its stock and
+follow its shipment.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from shopledger.domain.accounting.documents import HeldDocument, OrderBooks
 from shopledger.domain.orders.interchange import fingerprint
 from shopledger.domain.orders.model import Order
 from shopledger.domain.sync.policy import BooksPolicy
+from shopledger.services.order_shipping import OrderShipments
+from shopledger.services.order_stock import OrderStock
 
 
 @dataclass
@@ -50,7 +53,10 @@ def write_chunk(conn: Connection, orders: list[Order], policy: BooksPolicy, acto
 
 
 def _post(conn: Connection, work: list, policy: BooksPolicy, actor: str, now: datetime) -> None:
-    books = books_repo.load_books(conn, [oid for _, oid, head in work if head is not None])
+    known = [oid for _, oid, head in work if head is not None]
+    books = books_repo.load_books(conn, known)
+    stock = OrderStock(conn, [order for order, _, _ in work], known, now)
+    shipments = OrderShipments(conn, known)
     numbers, batch = NumberBook(conn), LedgerBatch()
     events, alerts = [], []
     for order, order_id, head in work:
@@ -64,10 +70,15 @@ def _post(conn: Connection, work: list, policy: BooksPolicy, actor: str, now: da
         change = bring_books_up_to_date(order, books.get(order_id, OrderBooks()), policy,
                                         numbers.take, entry_lines_of)
         _gather(batch, order, order_id, change, reversed_entries, now)
+        for cause, draft in stock.follow(order, order_id):
+            batch.add_entry(order_id, cause, draft, now)
+        shipments.follow(order, order_id, now)
         events.append(_event(order, order_id, head, change, actor, now))
         alerts += [_alert_row(order, a, now) for a in change.alerts]
     numbers.flush()
     batch.write(conn)
+    stock.flush()
+    shipments.flush()
     orders_repo.add_events(conn, events)
     orders_repo.raise_alerts(conn, alerts)
 

@@ -187,3 +187,64 @@ due_runs = Table(
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("source_id", "business_date"),
 )
+
+# --- Running the shop: products and stock, shipments, cash on delivery ------------------------
+
+products = Table(
+    "products", metadata,
+    Column("sku", String(100), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("price", Money, nullable=False),
+    Column("cost", Money, nullable=False),  # the merchant's reference cost; oversold units leave at it
+    Column("low_stock_at", Integer),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False),
+    Column("value_satang", BigInteger, nullable=False),  # inventory value of on_hand (moving average)
+    Column("last_unit_cost_satang", BigInteger, nullable=False),
+    Column("created_from", String(20), nullable=False),  # manual, unknown_sku
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+stock_movements = Table(
+    "stock_movements", metadata,
+    Column("id", Id, primary_key=True),
+    Column("sku", ForeignKey("products.sku"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("on_hand_delta", Integer, nullable=False),
+    Column("reserved_delta", Integer, nullable=False),
+    Column("value_delta_satang", BigInteger, nullable=False),
+    Column("order_id", ForeignKey("orders.id"), index=True),
+    Column("refund_id", String(200), nullable=False),
+    Column("cause", String(300), nullable=False),
+    Column("ref", String(300), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+cod_remittances = Table(
+    "cod_remittances", metadata,
+    Column("id", Id, primary_key=True),
+    Column("carrier", String(60), nullable=False),
+    Column("statement", String(300), nullable=False),
+    Column("paid_on", Date, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("total_cod", Money, nullable=False),
+    Column("total_fee", Money, nullable=False),
+    Column("entry_id", ForeignKey("journal_entries.id")),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+shipments = Table(
+    "shipments", metadata,
+    Column("id", Id, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False, unique=True),
+    Column("carrier", String(60), nullable=False),
+    Column("carrier_name", String(100), nullable=False),
+    Column("tracking_number", String(100), nullable=False, index=True),
+    Column("tracking_url", String(500)),
+    Column("shipped_at", UtcDateTime),
+    Column("delivered_at", UtcDateTime),
+    Column("returned_at", UtcDateTime),
+    Column("cod_amount", Money),  # what the courier collects, for a COD order
+    Column("remitted_at", UtcDateTime),
+    Column("remittance_id", ForeignKey("cod_remittances.id")),
+)

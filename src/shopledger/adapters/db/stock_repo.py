@@ -1,0 +1,87 @@
+"""Products, positions and stock movements, read and written in bulk inside a writing transaction.
+
+Positions change by deltas (`on_hand = on_hand + :d`), so even a writer that skipped the
+books' lock could not lose another's update; under the lock the deltas are also exact.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, bindparam, select, update
+
+from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.upsert import insert_ignoring_duplicates
+from shopledger.domain.money import ZERO, to_satang
+from shopledger.domain.stock.cost import StockPosition
+from shopledger.domain.stock.movements import Movement, MovementKind
+
+
+def position_of(row) -> StockPosition:
+    return StockPosition(row.on_hand, row.reserved, row.value_satang, row.last_unit_cost_satang)
+
+
+def products_by_sku(conn: Connection, skus: list[str]) -> dict[str, object]:
+    if not skus:
+        return {}
+    return {r.sku: r for r in conn.execute(select(t.products).where(t.products.c.sku.in_(skus)))}
+
+
+def movements_by_order(conn: Connection, order_ids: list[int]) -> dict[int, list[Movement]]:
+    found: dict[int, list[Movement]] = defaultdict(list)
+    if not order_ids:
+        return found
+    m = t.stock_movements
+    for r in conn.execute(select(m).where(m.c.order_id.in_(order_ids)).order_by(m.c.id)):
+        found[r.order_id].append(Movement(r.sku, MovementKind(r.kind), r.on_hand_delta, r.reserved_delta,
+                                          r.value_delta_satang, r.cause, r.ref, r.refund_id))
+    return found
+
+
+def create_products(conn: Connection, rows: list[dict], now: datetime) -> None:
+    """New products with no stock (an unknown SKU on an order is created so nothing is lost)."""
+    insert_ignoring_duplicates(conn, t.products, [
+        {"sku": r["sku"], "name": r.get("name") or r["sku"], "price": r.get("price") or ZERO,
+         "cost": r.get("cost") or ZERO, "low_stock_at": r.get("low_stock_at"), "on_hand": 0, "reserved": 0,
+         "value_satang": 0, "last_unit_cost_satang": to_satang(r.get("cost") or ZERO),
+         "created_from": r.get("created_from", "manual"), "created_at": now} for r in rows])
+
+
+def save_product(conn: Connection, sku: str, name: str, price: Decimal, cost: Decimal | None,
+                 low_stock_at: int | None, now: datetime) -> None:
+    create_products(conn, [{"sku": sku, "name": name, "price": price, "cost": cost, "low_stock_at": low_stock_at}], now)
+    values = {"name": name, "price": price, "low_stock_at": low_stock_at, "created_from": "manual"}
+    if cost is not None:
+        values |= {"cost": cost}
+    conn.execute(update(t.products).where(t.products.c.sku == sku).values(values))
+
+
+def record_movements(conn: Connection, rows: list[dict], last_costs: dict[str, int] | None = None) -> None:
+    """Rows: a movement each, with order_id and at; positions move by the summed deltas."""
+    if last_costs:
+        conn.execute(update(t.products).where(t.products.c.sku == bindparam("k"))
+                     .values(last_unit_cost_satang=bindparam("c")),
+                     [{"k": sku, "c": cost} for sku, cost in sorted(last_costs.items())])
+    if not rows:
+        return
+    conn.execute(t.stock_movements.insert(), rows)
+    deltas: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        d = deltas[r["sku"]]
+        d[0] += r["on_hand_delta"]
+        d[1] += r["reserved_delta"]
+        d[2] += r["value_delta_satang"]
+    p = t.products
+    stmt = update(p).where(p.c.sku == bindparam("k")).values(
+        on_hand=p.c.on_hand + bindparam("d_on_hand"), reserved=p.c.reserved + bindparam("d_reserved"),
+        value_satang=p.c.value_satang + bindparam("d_value"))
+    conn.execute(stmt, [{"k": sku, "d_on_hand": d[0], "d_reserved": d[1], "d_value": d[2]}
+                        for sku, d in sorted(deltas.items())])
+
+
+def movement_row(move: Movement, order_id: int | None, now: datetime) -> dict:
+    return {"sku": move.sku, "kind": str(move.kind), "on_hand_delta": move.on_hand_delta,
+            "reserved_delta": move.reserved_delta, "value_delta_satang": move.value_delta,
+            "order_id": order_id, "refund_id": move.refund_id, "cause": move.cause[:300], "ref": move.ref[:300],
+            "at": now}
