@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from shopledger.adapters.db.engine import make_engine
+from shopledger.bootstrap import load_connectors
 from shopledger.adapters.db.tables import metadata
 from shopledger.services.setup import init_database
 
 PG_URL = os.environ.get("SHOPLEDGER_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("SHOPLEDGER_REQUIRE_PG") == "1"
+load_connectors()  # as the composition root does for every door
 
 
 def pytest_configure(config):

@@ -47,7 +47,7 @@ def queue_run(engine: Engine, source_name: str, trigger: str = "manual", now: Ca
 
 def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual", run_id: int | None = None,
                     connectors: ConnectorRegistry = CONNECTORS, extra_settings: Mapping[str, Any] | None = None,
-                    now: Callable[[], datetime] = utc_now) -> RunOutcome:
+                    flush_at: int = FLUSH_AT, now: Callable[[], datetime] = utc_now) -> RunOutcome:
     with writing(engine) as conn:
         source = sync_repo.source_by_name(conn, source_name, with_secrets=True)
         if source is None:
@@ -61,7 +61,7 @@ def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual"
     outcome = RunOutcome(run_id)
     try:
         connector = connectors.create(source.kind, _settings(source) | dict(extra_settings or {}))
-        _pull_and_store(engine, source, connector.pull(since), outcome, now)
+        _pull_and_store(engine, source, connector.pull(since), outcome, flush_at, now)
         outcome.status = "succeeded"
     except DomainError as error:
         outcome.status, outcome.error = "failed", error.message
@@ -76,12 +76,12 @@ def _settings(source) -> dict:
     return {"base_url": source.base_url, "token": source.token, "name": source.name}
 
 
-def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, now) -> None:
+def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, flush_at: int, now) -> None:
     pending: list[PulledPage] = []
     try:
         for page in pages:
             pending.append(page)
-            if sum(len(p.records) for p in pending) >= FLUSH_AT or page.last_page:
+            if sum(len(p.records) for p in pending) >= flush_at or page.last_page:
                 _flush(engine, source, pending, outcome, now)
                 pending = []
     finally:
@@ -93,7 +93,7 @@ def _flush(engine: Engine, source, pages: list[PulledPage], outcome: RunOutcome,
     """Store the gathered pages (the newest copy of an order wins), then move the cursor."""
     records = [Incoming(f"page {p.number}", r.external_id, r.data, r.error) for p in pages for r in p.records]
     report = take_orders(engine, records, source=source.name, actor=f"sync run {outcome.run_id}",
-                         batch_size=FLUSH_AT + 100, now=now)
+                         batch_size=len(records) + 1, now=now)
     newest = max((p.max_updated_at for p in pages if p.max_updated_at), default=None)
     with writing(engine) as conn:
         if newest is not None:
