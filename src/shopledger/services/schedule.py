@@ -32,6 +32,7 @@ def claim_due_runs(engine: Engine, now: datetime) -> list[int]:
         for source in sync_repo.scheduled_sources(conn):
             day, due_at = latest_due_date(source.daily_at, source.timezone, now)
             if sync_repo.claim_due_run(conn, source.id, day, now):
+                sync_repo.supersede_queued_daily_runs(conn, source.id, day)
                 run_id = sync_repo.new_run(conn, source.id, "daily", now)
                 sync_repo.attach_run_to_due(conn, source.id, day, run_id)
                 claimed.append(run_id)

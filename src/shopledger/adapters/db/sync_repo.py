@@ -102,7 +102,14 @@ def claim_due_run(conn: Connection, source_id: int, day: date, now: datetime) ->
     """Insert the (source, business date) row; True only for the one caller that inserted it."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(t.due_runs).values(source_id=source_id, business_date=day, created_at=now)
-    return conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+    return conn.execute(stmt.on_conflict_do_nothing().returning(t.due_runs.c.id)).first() is not None
+
+
+def supersede_queued_daily_runs(conn: Connection, source_id: int, day: date) -> None:
+    """An older daily run still waiting is pointless once a newer one is due: one pull covers both."""
+    r = t.sync_runs
+    conn.execute(update(r).where(r.c.source_id == source_id, r.c.status == "queued", r.c.trigger == "daily")
+                 .values(status="skipped", error=f"superseded by the daily run of {day.isoformat()}"))
 
 
 def attach_run_to_due(conn: Connection, source_id: int, day: date, run_id: int) -> None:
