@@ -5,9 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHOPLEDGER_TEST_PG_URL ?=
 
-.PHONY: setup run test test-fast lint bench clean
+.PHONY: setup assets run test test-fast lint bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) assets
+
+# htmx for the pages, pinned in package.json/package-lock.json and copied from npm's package
+# into the (git-ignored) static/vendor/. The pages work without it, so no npm is a warning.
+VENDOR := src/shopledger/web/static/vendor
+assets: $(VENDOR)/htmx.min.js
+
+$(VENDOR)/htmx.min.js: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1 && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; then \
+	  mkdir -p $(VENDOR) && cp node_modules/htmx.org/dist/htmx.min.js $@ && echo "assets: htmx installed in $(VENDOR)"; \
+	else echo "assets: warning: htmx not installed (npm missing or failed); the pages work without it" >&2; fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

@@ -15,7 +15,7 @@ from shopledger.adapters.db import books_repo, orders_repo
 from shopledger.adapters.db.books_repo import LedgerBatch, NumberBook
 from shopledger.domain.accounting.apply import BooksChange, bring_books_up_to_date
 from shopledger.domain.accounting.documents import HeldDocument, OrderBooks
-from shopledger.domain.orders.interchange import fingerprint
+from shopledger.domain.orders.interchange import fingerprint_of, order_to_dict
 from shopledger.domain.orders.model import Order
 from shopledger.domain.sync.policy import BooksPolicy
 from shopledger.services.order_shipping import OrderShipments
@@ -36,13 +36,18 @@ def write_chunk(conn: Connection, orders: list[Order], policy: BooksPolicy, acto
     stored = orders_repo.heads_by_key(conn, [o.key for o in orders])
     fresh, changed = [], []
     for order in orders:
-        head, print_ = stored.get(order.key), fingerprint(order)
-        if head is not None and (head.updated_at > order.updated_at or head.fingerprint == print_):
+        head = stored.get(order.key)
+        if head is not None and head.updated_at > order.updated_at:
+            outcome.unchanged += 1
+            continue
+        data = order_to_dict(order)
+        print_ = fingerprint_of(data)
+        if head is not None and head.fingerprint == print_:
             outcome.unchanged += 1
         elif head is None:
-            fresh.append((order, orders_repo.order_row(order, print_, now) | {"created_at": now}))
+            fresh.append((order, orders_repo.order_row(order, data, print_, now) | {"created_at": now}))
         else:
-            changed.append((order, head, orders_repo.order_row(order, print_, now) | {"oid": head.id}))
+            changed.append((order, head, orders_repo.order_row(order, data, print_, now) | {"oid": head.id}))
     new_ids = orders_repo.insert_orders(conn, [row for _, row in fresh])
     orders_repo.update_orders(conn, [row for _, _, row in changed])
     work = [(o, oid, None) for (o, _), oid in zip(fresh, new_ids)] + [(o, h.id, h) for o, h, _ in changed]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, select, update
 
 from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.bulk import BulkInsert, next_ids
 from shopledger.adapters.db.upsert import insert_ignoring_duplicates
 from shopledger.domain.accounting.documents import DocumentKind, DocumentStatus, HeldDocument, OrderBooks
 from shopledger.domain.accounting.journal import EntryDraft, JournalLine
@@ -101,15 +102,19 @@ class LedgerBatch:
         self.entry_lines.append(list(draft.lines))
 
     def write(self, conn: Connection) -> None:
-        if self.documents:
-            conn.execute(t.documents.insert(), self.documents)
+        _INSERT_DOCUMENTS.run(conn, self.documents)
         for void in self.voids:
             conn.execute(update(t.documents).where(t.documents.c.id == void["id"], t.documents.c.status == "issued")
                          .values(status="void", voided_on=void["on"]))
-        if self.entries:
-            ids = conn.execute(t.journal_entries.insert().returning(t.journal_entries.c.id, sort_by_parameter_order=True),
-                               self.entries).scalars().all()
-            rows = [{"entry_id": entry_id, "account": l.account, "debit": l.debit, "credit": l.credit}
-                    for entry_id, lines in zip(ids, self.entry_lines) for l in lines]
-            conn.execute(t.journal_lines.insert(), rows)
+        ids = next_ids(conn, t.journal_entries, len(self.entries))
+        _INSERT_ENTRIES.run(conn, [e | {"id": i} for e, i in zip(self.entries, ids)])
+        _INSERT_LINES.run(conn, [{"entry_id": entry_id, "account": l.account, "debit": l.debit, "credit": l.credit}
+                                 for entry_id, lines in zip(ids, self.entry_lines) for l in lines])
         self.documents, self.entries, self.entry_lines, self.voids = [], [], [], []
+
+
+_INSERT_DOCUMENTS = BulkInsert(t.documents, ["number", "kind", "status", "order_id", "date", "total", "vat", "cause",
+                                             "amounts_key", "refers_to", "particulars", "issued_at", "voided_on"])
+_INSERT_ENTRIES = BulkInsert(t.journal_entries, ["id", "date", "memo", "event", "order_id", "cause",
+                                                 "document_number", "reverses_id", "posted_at"])
+_INSERT_LINES = BulkInsert(t.journal_lines, ["entry_id", "account", "debit", "credit"])

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, select, update
 
 from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.bulk import BulkInsert, next_ids
 from shopledger.adapters.db.upsert import insert_ignoring_duplicates
-from shopledger.domain.orders.interchange import order_to_dict
 from shopledger.domain.orders.model import Order
 
 _HEAD = (t.orders.c.id, t.orders.c.source, t.orders.c.external_id, t.orders.c.updated_at,
@@ -29,22 +29,28 @@ def heads_by_key(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[st
     return found
 
 
-def order_row(order: Order, fingerprint: str, now: datetime) -> dict:
+def order_row(order: Order, data: dict, fingerprint: str, now: datetime) -> dict:
     return {
         "source": order.source, "external_id": order.external_id, "channel": str(order.channel),
         "placed_at": order.placed_at, "updated_at": order.updated_at,
         "payment_status": str(order.payment_status), "fulfillment_status": str(order.fulfillment_status),
         "payment_method": str(order.payment_method), "cancelled_at": order.cancelled_at,
         "paid_at": order.paid_at, "total": order.total, "customer_name": order.customer.name[:300],
-        "data": order_to_dict(order), "fingerprint": fingerprint, "changed_at": now,
+        "data": data, "fingerprint": fingerprint, "changed_at": now,
     }
 
 
+_ORDER_COLUMNS = ["id", "source", "external_id", "channel", "placed_at", "updated_at", "payment_status",
+                  "fulfillment_status", "payment_method", "cancelled_at", "paid_at", "total", "customer_name",
+                  "data", "fingerprint", "created_at", "changed_at"]
+_INSERT_ORDERS = BulkInsert(t.orders, _ORDER_COLUMNS)
+_INSERT_EVENTS = BulkInsert(t.order_events, ["order_id", "at", "kind", "detail", "actor"])
+
+
 def insert_orders(conn: Connection, rows: list[dict]) -> list[int]:
-    if not rows:
-        return []
-    stmt = t.orders.insert().returning(t.orders.c.id, sort_by_parameter_order=True)
-    return list(conn.execute(stmt, rows).scalars())
+    ids = next_ids(conn, t.orders, len(rows))
+    _INSERT_ORDERS.run(conn, [row | {"id": i} for row, i in zip(rows, ids)])
+    return ids
 
 
 _UPDATABLE = ("channel", "placed_at", "updated_at", "payment_status", "fulfillment_status", "payment_method",
@@ -61,8 +67,7 @@ def update_orders(conn: Connection, rows: list[dict]) -> None:
 
 
 def add_events(conn: Connection, events: list[dict]) -> None:
-    if events:
-        conn.execute(t.order_events.insert(), events)
+    _INSERT_EVENTS.run(conn, events)
 
 
 def raise_alerts(conn: Connection, alerts: list[dict]) -> None:

@@ -9,9 +9,10 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, case, select, update
 
 from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.bulk import BulkInsert
 from shopledger.adapters.db.upsert import insert_ignoring_duplicates
 from shopledger.domain.money import ZERO, to_satang
 from shopledger.domain.stock.cost import StockPosition
@@ -53,7 +54,11 @@ def save_product(conn: Connection, sku: str, name: str, price: Decimal, cost: De
     create_products(conn, [{"sku": sku, "name": name, "price": price, "cost": cost, "low_stock_at": low_stock_at}], now)
     values = {"name": name, "price": price, "low_stock_at": low_stock_at, "created_from": "manual"}
     if cost is not None:
-        values |= {"cost": cost}
+        # With nothing on hand there is no average: oversold units would leave at the stale
+        # last cost (0 for a product first seen as an unknown SKU) instead of the one just set.
+        p = t.products
+        values |= {"cost": cost, "last_unit_cost_satang": case(
+            (p.c.on_hand <= 0, to_satang(cost)), else_=p.c.last_unit_cost_satang)}
     conn.execute(update(t.products).where(t.products.c.sku == sku).values(values))
 
 
@@ -65,7 +70,7 @@ def record_movements(conn: Connection, rows: list[dict], last_costs: dict[str, i
                      [{"k": sku, "c": cost} for sku, cost in sorted(last_costs.items())])
     if not rows:
         return
-    conn.execute(t.stock_movements.insert(), rows)
+    _INSERT_MOVEMENTS.run(conn, rows)
     deltas: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for r in rows:
         d = deltas[r["sku"]]
@@ -78,6 +83,10 @@ def record_movements(conn: Connection, rows: list[dict], last_costs: dict[str, i
         value_satang=p.c.value_satang + bindparam("d_value"))
     conn.execute(stmt, [{"k": sku, "d_on_hand": d[0], "d_reserved": d[1], "d_value": d[2]}
                         for sku, d in sorted(deltas.items())])
+
+
+_INSERT_MOVEMENTS = BulkInsert(t.stock_movements, ["sku", "kind", "on_hand_delta", "reserved_delta",
+                                                  "value_delta_satang", "order_id", "refund_id", "cause", "ref", "at"])
 
 
 def movement_row(move: Movement, order_id: int | None, now: datetime) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from num2words import num2words
 
@@ -23,6 +24,7 @@ TITLES: dict[DocumentKind, tuple[str, str]] = {
 }
 
 
+@lru_cache(maxsize=4096)  # shops sell the same few totals over and over
 def baht_words(amount: Decimal) -> str:
     """The amount in Thai words: ...บาทถ้วน, or ...บาท...สตางค์."""
     words = num2words(abs(amount), lang="th", to="currency")

@@ -474,5 +474,10 @@ def _iso(moment: datetime | None) -> str | None:
 
 def fingerprint(order: Order) -> str:
     """16 hex chars that change whenever anything in the order's interchange dict changes."""
-    canonical = json.dumps(order_to_dict(order), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return fingerprint_of(order_to_dict(order))
+
+
+def fingerprint_of(data: dict) -> str:
+    """The fingerprint of an interchange dict already made by `order_to_dict`."""
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()

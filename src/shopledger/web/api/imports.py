@@ -1,0 +1,49 @@
+"""POST /imports: a file of orders (JSON, NDJSON, CSV, XLSX), answered like `import --json`.
+
+200 with the report whenever the file could be read, bad orders listed in `failed` with
+their reasons (the good ones are imported); 422 `unreadable_file` when nothing in it can be
+read.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from sqlalchemy import Engine
+
+from shopledger.adapters.connectors.files import UnreadableFile, read_orders
+from shopledger.config import get_settings
+from shopledger.domain.errors import DomainError
+from shopledger.services.intake import take_orders
+from shopledger.web.api.schemas import ImportReport
+from shopledger.web.auth import Caller, authorize
+from shopledger.web.deps import engine_of
+from shopledger.web.errors import problem_responses
+
+router = APIRouter(prefix="/imports", tags=["imports"])
+
+
+@router.post("", response_model=ImportReport, summary="Import a file of orders",
+             responses=problem_responses(422))
+def import_file(file: UploadFile = File(..., description="a .json, .ndjson, .jsonl, .csv or .xlsx file of orders"),
+                source: str = Form("import", min_length=1, max_length=100, description="the source orders are keyed by"),
+                caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+    with tempfile.TemporaryDirectory(prefix="shopledger-import-") as folder:
+        path = Path(folder) / _safe_name(file.filename)
+        with path.open("wb") as saved:
+            shutil.copyfileobj(file.file, saved)
+        try:
+            records = read_orders(path)
+        except UnreadableFile as error:
+            raise DomainError("unreadable_file", str(error), {"filename": path.name}) from None
+        report = take_orders(engine, records, source=source, actor=caller.actor(engine),
+                             batch_size=get_settings().import_batch_size)
+    return report.as_dict()
+
+
+def _safe_name(filename: str | None) -> str:
+    """The uploaded name without any folder (so messages name the merchant's file)."""
+    name = Path((filename or "").replace("\\", "/")).name
+    return name if name not in ("", ".", "..") else "upload"
