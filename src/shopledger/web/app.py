@@ -1,6 +1,7 @@
 """The web door: the REST API under /api/v1 (bearer tokens) and the merchant's pages."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -8,30 +9,51 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 
 from shopledger.adapters.db.engine import reading
-from shopledger.bootstrap import default_engine
+from shopledger.bootstrap import default_engine, load_connectors
+from shopledger.config import get_settings
+from shopledger.demo_shop.mounted import MOUNT_PATH, demo_shop_app
 from shopledger.web import errors
-from shopledger.web.api import documents, imports, journal, orders, reports
+from shopledger.web.api import documents, imports, journal, orders, push, reports, sources
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import authorize
 from shopledger.web.deps import engine_of
 from shopledger.web.ui import pages
 
 STATIC_DIR = Path(__file__).parent / "static"
-API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router)
+API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router)
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], object] | None = None,
+               demo_shop_file: Path | None = None) -> FastAPI:
     # No Swagger UI or ReDoc: both load their scripts from a CDN; /openapi.json is the spec.
     app = FastAPI(title="shopledger", version="1", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
                   description="Orders joined to real books. Amounts are decimal strings; errors are problem+json.")
     app.state.engine = engine or default_engine()
+    app.state.enqueue_sync = enqueue_sync or _enqueue_with_huey
+    load_connectors()
     errors.install(app)
     app.include_router(_api())
+    app.include_router(push.router, prefix="/api/v1")  # signed by the shop, not by a bearer token
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=Health, tags=["health"],
                       responses=errors.problem_responses(503))
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    app.mount(MOUNT_PATH, demo_shop_app(demo_shop_file or _demo_shop_file()))
     return app
+
+
+def _enqueue_with_huey(run_id: int) -> object:
+    from shopledger.jobs import run_queued_sync
+
+    return run_queued_sync(run_id)
+
+
+def _demo_shop_file() -> Path:
+    """The demo shop's orders live beside a SQLite database, else under ./var."""
+    url = get_settings().database_url
+    if url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).with_name("demo-shop.json")
+    return Path("var/demo-shop.json").absolute()
 
 
 def _api() -> APIRouter:
