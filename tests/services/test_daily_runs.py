@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shopledger.adapters.db import tables as t
-from shopledger.adapters.db.engine import reading
+from shopledger.adapters.db.engine import reading, writing
 from shopledger.demo_shop.app import shop_transport
 from shopledger.demo_shop.store import ShopStore
 from shopledger.services import schedule, sources
@@ -28,6 +28,18 @@ def test_latest_due_date_is_in_the_merchants_time_zone():
     assert schedule.latest_due_date("06:00", "Asia/Bangkok", _utc(25, 22, 59))[0] == date(2026, 11, 25)
 
 
+def _added_on(engine, name, moment):
+    with writing(engine) as conn:
+        conn.execute(t.sources.update().where(t.sources.c.name == name).values(created_at=moment))
+
+
+def test_a_source_added_after_todays_time_first_runs_tomorrow(engine):
+    sources.add_source(engine, "web", kind="shop-api", base_url="http://shop.test", token="x", daily_at="06:00")
+    _added_on(engine, "web", _utc(26, 3, 0))  # 10:00 in Bangkok
+    assert schedule.tick(engine, _utc(26, 3, 5), lambda run_id: None) == []
+    assert len(schedule.tick(engine, _utc(26, 23, 1), lambda run_id: None)) == 1  # 06:01 next day
+
+
 def _due_rows(engine):
     with reading(engine) as conn:
         return conn.execute(select(t.due_runs.c.business_date, t.due_runs.c.run_id).order_by(t.due_runs.c.id)).all()
@@ -36,6 +48,7 @@ def _due_rows(engine):
 def test_a_second_scheduler_or_restart_never_doubles_a_days_run(engine):
     sources.add_source(engine, "web", kind="shop-api", base_url="http://shop.test", token="x", daily_at="06:00")
     sources.add_source(engine, "manual-only", kind="shop-api", base_url="http://shop.test", token="x")
+    _added_on(engine, "web", _utc(1, 0))
     enqueued: list[int] = []
     first = schedule.tick(engine, _utc(26, 0, 5), enqueued.append)
     again = schedule.tick(engine, _utc(26, 0, 6), enqueued.append)
@@ -51,6 +64,7 @@ def test_a_second_scheduler_or_restart_never_doubles_a_days_run(engine):
 
 def test_a_run_missed_while_the_server_was_down_runs_when_it_comes_back(engine):
     sources.add_source(engine, "web", kind="shop-api", base_url="http://shop.test", token="x", daily_at="06:00")
+    _added_on(engine, "web", _utc(1, 0))
     schedule.tick(engine, _utc(24, 0, 0), lambda run_id: None)  # the run of 24 Nov
     # down from the 24th until 10:00 Bangkok on the 26th: one catch-up run, for the 26th
     runs = schedule.tick(engine, _utc(26, 3, 0), lambda run_id: None)
@@ -65,6 +79,7 @@ def test_the_huey_task_runs_a_claimed_daily_run(engine, monkeypatch):
     store.seed_demo(n=12, now=_utc(25, 3))
     client = httpx2.Client(transport=shop_transport(store, "tok"), base_url="http://shop.test")
     sources.add_source(engine, "web", kind="shop-api", base_url="http://shop.test", token="tok", daily_at="06:00")
+    _added_on(engine, "web", _utc(1, 0))
     monkeypatch.setattr(jobs, "default_engine", lambda: engine)
     real = jobs.run_source_sync
     monkeypatch.setattr(jobs, "run_source_sync",

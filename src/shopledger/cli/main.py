@@ -99,7 +99,21 @@ def serve(host: Optional[str] = typer.Option(None), port: Optional[int] = typer.
     from shopledger.web.app import create_app
 
     settings = get_settings()
-    uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info")
+    worker = _start_embedded_worker() if settings.embedded_worker else None
+    try:
+        uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info")
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=10)
+
+
+def _start_embedded_worker():
+    """The job consumer (daily runs, Import Data) in a process of its own beside the server."""
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "shopledger.cli.main", "worker", "--workers", "1"])
 
 
 @app.command()
@@ -120,3 +134,11 @@ app.add_typer(sync_commands.source_app, name="source")
 app.command("sync")(sync_commands.sync)
 app.command("sync-runs")(sync_commands.sync_runs_command)
 app.command("worker")(sync_commands.worker)
+
+from shopledger.cli import shop_commands  # noqa: E402 - registered after the app exists
+
+shop_commands.register(app)
+
+
+if __name__ == "__main__":
+    app()

@@ -31,6 +31,8 @@ def claim_due_runs(engine: Engine, now: datetime) -> list[int]:
     with writing(engine) as conn:
         for source in sync_repo.scheduled_sources(conn):
             day, due_at = latest_due_date(source.daily_at, source.timezone, now)
+            if due_at < source.created_at:
+                continue  # a source added after today's time first runs at the next one
             if sync_repo.claim_due_run(conn, source.id, day, now):
                 sync_repo.supersede_queued_daily_runs(conn, source.id, day)
                 run_id = sync_repo.new_run(conn, source.id, "daily", now)

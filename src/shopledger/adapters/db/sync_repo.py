@@ -22,7 +22,8 @@ def all_sources(conn: Connection) -> list:
 
 
 def scheduled_sources(conn: Connection) -> list:
-    return list(conn.execute(select(*SHOWN_SOURCE_COLUMNS).where(t.sources.c.daily_at.is_not(None))))
+    columns = (*SHOWN_SOURCE_COLUMNS, t.sources.c.created_at)
+    return list(conn.execute(select(*columns).where(t.sources.c.daily_at.is_not(None))))
 
 
 def new_run(conn: Connection, source_id: int, trigger: str, now: datetime) -> int:
