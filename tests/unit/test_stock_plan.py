@@ -276,3 +276,26 @@ def test_state_can_be_summed_from_movements_read_back_with_plain_string_kinds():
     assert (held.reserved["HONEY"], held.shipped["HONEY"], held.out("HONEY")) == (0, 2, 1)
     assert held.restocked == {("R-1", "HONEY"): 1}
     assert held.value_out["HONEY"] == 15000
+
+
+# --- the first-sight shortcut gives exactly what the general planner gives -----------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from shopledger.domain.stock import movements as _movements  # noqa: E402
+from shopledger.domain.orders.interchange import parse_order as _parse  # noqa: E402
+from tests.builders import make_order_dict as _order_dict  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(payment=st.sampled_from(["unpaid", "verifying", "paid", "refunded"]),
+       fulfilment=st.sampled_from(["unfulfilled", "shipped", "delivered"]),
+       cancelled=st.booleans())
+def test_first_sight_shortcut_matches_the_general_planner(payment, fulfilment, cancelled):
+    data = _order_dict(payment_status=payment, fulfillment_status=fulfilment,
+                       paid_at=None if payment in ("unpaid", "verifying") else "2026-11-20T11:00:00+07:00",
+                       cancelled_at="2026-11-21T09:00:00+07:00" if cancelled else None)
+    order = _parse(data, "import")
+    shortcut = _movements.plan_order_stock(order, _movements.NOTHING_HELD)
+    general = _movements.plan_order_stock(order, _movements.OrderStockState(reserved={}))
+    assert shortcut == general

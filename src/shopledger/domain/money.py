@@ -71,6 +71,8 @@ def allocate(total: int, weights: list[int]) -> list[int]:
         if total:
             raise ValueError("cannot allocate a non-zero total over no parts")
         return []
+    if total == 0:
+        return [0] * len(weights)
     weight_sum = sum(weights)
     if weight_sum == 0:
         return [total] + [0] * (len(weights) - 1)

@@ -15,7 +15,7 @@ from shopledger.adapters.db import books_repo, orders_repo
 from shopledger.adapters.db.books_repo import LedgerBatch, NumberBook
 from shopledger.domain.accounting.apply import BooksChange, bring_books_up_to_date
 from shopledger.domain.accounting.documents import HeldDocument, OrderBooks
-from shopledger.domain.orders.interchange import fingerprint_of, order_to_dict
+from shopledger.domain.orders.interchange import canonical_json, fingerprint_of_json, order_to_dict
 from shopledger.domain.orders.model import Order
 from shopledger.domain.sync.policy import BooksPolicy
 from shopledger.services.order_shipping import OrderShipments
@@ -41,11 +41,12 @@ def write_chunk(conn: Connection, orders: list[Order], policy: BooksPolicy, acto
             outcome.unchanged += 1
             continue
         data = order_to_dict(order)
-        print_ = fingerprint_of(data)
+        text = canonical_json(data)
+        print_ = fingerprint_of_json(text)
         if head is not None and head.fingerprint == print_:
             outcome.unchanged += 1
-        elif head is None:
-            fresh.append((order, orders_repo.order_row(order, data, print_, now) | {"created_at": now}))
+        elif head is None:  # a new order's data goes to the bulk insert as the JSON text just made
+            fresh.append((order, orders_repo.order_row(order, text, print_, now) | {"created_at": now}))
         else:
             changed.append((order, head, orders_repo.order_row(order, data, print_, now) | {"oid": head.id}))
     new_ids = orders_repo.insert_orders(conn, [row for _, row in fresh])

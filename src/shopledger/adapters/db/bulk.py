@@ -8,27 +8,47 @@ from tables.py, so the statement always matches the schema.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from operator import itemgetter
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import Connection, Table, text
+from sqlalchemy import JSON, Date
 
 from shopledger.adapters.db.types import Money, UtcDateTime
-from sqlalchemy import JSON, Date
+
+
+def _satang(value: Decimal) -> int:
+    return int(value * 100)
+
+
+@lru_cache(maxsize=8192)  # most moments in a batch are the same "now"
+def _sqlite_moment(value: datetime) -> str:
+    """As SQLAlchemy's SQLite DATETIME stores it: naive UTC with microseconds."""
+    value = value.astimezone(timezone.utc)
+    return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
+
+
+def _json_text(value: object) -> str:
+    """JSON for a JSON column; a str is taken as JSON text already made (our columns never hold
+    a bare string)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _converter(column, dialect: str):
+    """How a non-null value becomes the driver's value, or None when it goes as it is."""
     kind = column.type
     if isinstance(kind, Money):
-        return lambda v: None if v is None else int(v * 100)
+        return _satang
     if isinstance(kind, UtcDateTime):
-        if dialect == "sqlite":
-            return lambda v: None if v is None else v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return lambda v: v
+        return _sqlite_moment if dialect == "sqlite" else None
     if isinstance(kind, Date) and dialect == "sqlite":
-        return lambda v: None if v is None else v.isoformat()
+        return date.isoformat
     if isinstance(kind, JSON):
-        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+        return _json_text
     return None
 
 
@@ -44,7 +64,8 @@ class BulkInsert:
             mark = "?" if dialect == "sqlite" else "%s"
             sql = (f"INSERT INTO {self.table.name} ({', '.join(self.columns)}) "
                    f"VALUES ({', '.join([mark] * len(self.columns))})")
-            converters = [_converter(self.table.c[name], dialect) for name in self.columns]
+            converters = [(i, conv) for i, name in enumerate(self.columns)
+                          if (conv := _converter(self.table.c[name], dialect)) is not None]
             self._prepared[dialect] = (sql, converters)
         return self._prepared[dialect]
 
@@ -52,9 +73,14 @@ class BulkInsert:
         if not rows:
             return
         sql, converters = self._prepare(conn.dialect.name)
-        names = self.columns
-        params = [tuple(v if conv is None else conv(v) for v, conv in zip((row[n] for n in names), converters))
-                  for row in rows]
+        pick = itemgetter(*self.columns)
+        params = []
+        for row in rows:
+            values = list(pick(row))
+            for i, convert in converters:
+                if values[i] is not None:
+                    values[i] = convert(values[i])
+            params.append(values)
         cursor = conn.connection.driver_connection.cursor()
         try:
             cursor.executemany(sql, params)

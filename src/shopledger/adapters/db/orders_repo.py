@@ -29,7 +29,7 @@ def heads_by_key(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[st
     return found
 
 
-def order_row(order: Order, data: dict, fingerprint: str, now: datetime) -> dict:
+def order_row(order: Order, data: dict | str, fingerprint: str, now: datetime) -> dict:
     return {
         "source": order.source, "external_id": order.external_id, "channel": str(order.channel),
         "placed_at": order.placed_at, "updated_at": order.updated_at,

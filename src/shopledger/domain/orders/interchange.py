@@ -479,5 +479,13 @@ def fingerprint(order: Order) -> str:
 
 def fingerprint_of(data: dict) -> str:
     """The fingerprint of an interchange dict already made by `order_to_dict`."""
-    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.blake2b(canonical.encode("utf-8"), digest_size=8).hexdigest()
+    return fingerprint_of_json(canonical_json(data))
+
+
+def canonical_json(data: dict) -> str:
+    """One text per order content (sorted keys): what is stored and what is fingerprinted."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def fingerprint_of_json(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()

@@ -69,6 +69,8 @@ class OrderStockState:
 
     @classmethod
     def from_movements(cls, movements: Iterable[Movement]) -> OrderStockState:
+        if not movements:
+            return NOTHING_HELD
         reserved, shipped, returned, value_out = Counter(), Counter(), Counter(), Counter()
         restocked: Counter = Counter()
         for move in movements:
@@ -94,6 +96,23 @@ class OrderStockState:
     def skus(self) -> set[str]:
         return ({*self.reserved, *self.shipped, *self.returned}
                 | {sku for _, sku in self.restocked})
+
+
+NOTHING_HELD = OrderStockState()  # an order seen for the first time (the bulk of any import)
+
+
+def _first_sight(order: Order) -> list[Movement]:
+    """The general planner's answer for an order with no past movements, found directly:
+    an open order reserves, a shipped one ships, a cancelled unshipped one moves nothing."""
+    shipped = order.fulfillment_status in (FulfillmentStatus.SHIPPED, FulfillmentStatus.DELIVERED)
+    if order.is_cancelled and not shipped:
+        return []
+    ref = order_ref(order)
+    if shipped:
+        return [Movement(sku, MovementKind.SHIP, -qty, 0, cause=f"order {ref} shipped", ref=ref)
+                for sku, qty in _quantities(order).items()]
+    return [Movement(sku, MovementKind.RESERVE, 0, qty, cause=f"order {ref} reserved", ref=ref)
+            for sku, qty in _quantities(order).items()]
 
 
 def order_ref(order: Order) -> str:
@@ -174,6 +193,8 @@ def _restocks(order: Order, out: Counter, held: OrderStockState, ref: str) -> li
 
 def plan_order_stock(order: Order, held: OrderStockState) -> list[Movement]:
     """The movements that bring this order's stock effect from `held` to what it says now."""
+    if held is NOTHING_HELD and not order.refunds and order.fulfillment_status is not FulfillmentStatus.RETURNED:
+        return _first_sight(order)
     ref = order_ref(order)
     wanted = _quantities(order)
     skus = list(wanted) + sorted(held.skus() - set(wanted))
