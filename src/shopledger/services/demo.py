@@ -12,7 +12,7 @@ from shopledger.adapters.db.engine import writing
 from shopledger.adapters.db.settings_repo import write_settings
 from shopledger.bootstrap import load_connectors
 from shopledger.config import get_settings
-from shopledger.demo_shop.mounted import DEMO_TOKEN, MOUNT_PATH
+from shopledger.demo.shop_source import DEMO_TOKEN, MOUNT_PATH
 from shopledger.services import sources
 from shopledger.demo.orders import demo_history, demo_orders
 from shopledger.domain.clock import business_date, utc_now

@@ -1,0 +1,54 @@
+"""Alerts that are facts of the past, not of the current state: a COD statement row that did
+not match, a books conflict. Everything else is derived at read time (services/alerts.py).
+
+One row per `key`; raising an open alert again keeps its first `since`, raising a resolved
+one opens it again from now.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Connection, case, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from shopledger.adapters.db import tables as t
+
+_a = t.alerts
+
+
+def raise_alerts(conn: Connection, rows: list[dict]) -> None:
+    """Rows: key, kind, subject, reason, action, since."""
+    if not rows:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(_a)
+    reopened = _a.c.resolved_at.is_not(None)
+    stmt = stmt.on_conflict_do_update(index_elements=["key"], set_={
+        "reason": stmt.excluded.reason, "action": stmt.excluded.action, "subject": stmt.excluded.subject,
+        "since": case((reopened, stmt.excluded.since), else_=_a.c.since),
+        "resolved_at": None,
+    })
+    conn.execute(stmt, [row | {"resolved_at": None} for row in rows])
+
+
+def open_rows(conn: Connection, kinds: Iterable[str]) -> list:
+    query = select(_a).where(_a.c.kind.in_(list(kinds)), _a.c.resolved_at.is_(None)).order_by(_a.c.since, _a.c.id)
+    return list(conn.execute(query))
+
+
+def resolve_by_prefix(conn: Connection, prefixes: Iterable[str], now: datetime) -> int:
+    """Resolve open alerts whose key starts with one of `prefixes`; how many were resolved."""
+    done = 0
+    for prefix in sorted(set(prefixes)):
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        result = conn.execute(update(_a).where(_a.c.key.like(escaped + "%", escape="\\"), _a.c.resolved_at.is_(None))
+                              .values(resolved_at=now))
+        done += result.rowcount
+    return done
+
+
+def resolve_by_id(conn: Connection, alert_id: int, now: datetime):
+    """Resolve one stored alert; the row as it is afterwards, or None if there is no such alert."""
+    conn.execute(update(_a).where(_a.c.id == alert_id, _a.c.resolved_at.is_(None)).values(resolved_at=now))
+    return conn.execute(select(_a).where(_a.c.id == alert_id)).first()

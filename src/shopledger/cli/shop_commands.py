@@ -1,0 +1,281 @@
+"""CLI for running the shop: orders, staff changes, products and stock, shipping, COD, alerts.
+
+Thin wrappers over the services (interfaces.md); `register(app)` adds them to `shopledger`.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shopledger.bootstrap import default_engine
+from shopledger.cli.output import domain_errors, emit_json, table
+from shopledger.domain.errors import DomainError
+from shopledger.services import alerts, bulk_ship, cod, order_changes as oc, order_views, products
+
+order_app = typer.Typer(no_args_is_help=True, help="One order: show it, key it in, change it.")
+product_app = typer.Typer(no_args_is_help=True, help="Products.")
+stock_app = typer.Typer(invoke_without_command=True, help="Stock levels, goods in, counts, movements.")
+cod_app = typer.Typer(no_args_is_help=True, help="Cash on delivery: courier statements, what couriers owe.")
+alerts_app = typer.Typer(invoke_without_command=True, help="Open alerts.")
+JSON = typer.Option(False, "--json", help="print JSON")
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no login name (a container): still say where the change came from
+        return "cli"
+
+
+# -- orders ------------------------------------------------------------------------------
+
+@domain_errors
+def orders(status: Optional[str] = typer.Option(None, "--status", help="a display status, e.g. to_ship"),
+           stuck: bool = typer.Option(False, "--stuck", help="only stuck orders, with why"), as_json: bool = JSON) -> None:
+    """Orders with both status axes and the display status; --stuck: only stuck ones and why."""
+    rows = order_views.list_orders(default_engine(), status=status, stuck=stuck)
+    if as_json:
+        emit_json(rows)
+        return
+    table([r | {"order": f"{r['source']}:{r['external_id']}"} for r in rows],
+          ["order", "customer_name", "payment_status", "fulfillment_status", "display_status", "total"])
+    for r in rows:
+        for why in r.get("stuck", []):
+            typer.echo(f"  {r['source']}:{r['external_id']}: {why['reason']} -> {why['action']}")
+
+
+@order_app.command("show")
+@domain_errors
+def order_show(source: str, external_id: str, as_json: bool = JSON) -> None:
+    """One order with its documents, entries, shipment, stock movements and history."""
+    _show(source, external_id, as_json)
+
+
+def _show(source: str, external_id: str, as_json: bool) -> None:
+    view = order_views.order_detail(default_engine(), source, external_id)
+    if as_json:
+        emit_json(view)
+        return
+    typer.echo(f"{view['source']}:{view['external_id']}  {view['customer_name']}  {view['total']}  "
+               f"{view['display_label']} ({view['payment_status']} / {view['fulfillment_status']})")
+    if view["shipment"]:
+        s = view["shipment"]
+        typer.echo(f"shipment: {s['carrier_name']} {s['tracking_number']} {s['tracking_url'] or ''}")
+    for d in view["documents"]:
+        typer.echo(f"document: {d['number']} {d['kind']} {d['status']} {d['total']}")
+    for e in view["entries"]:
+        lines = ", ".join(f"{l['account']} {'Dr ' + l['debit'] if l['debit'] != '0.00' else 'Cr ' + l['credit']}"
+                          for l in e["lines"])
+        typer.echo(f"entry {e['date']}: {lines}")
+    for m in view["stock_movements"]:
+        typer.echo(f"stock: {m['sku']} {m['kind']} on hand {m['on_hand_delta']:+d} reserved {m['reserved_delta']:+d}")
+    for ev in view["events"]:
+        typer.echo(f"{ev['at']} {ev['actor']}: {ev['what']}")
+    for why in view["stuck"]:
+        typer.echo(f"STUCK: {why['reason']} -> {why['action']}")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
+    except (OSError, ValueError) as error:
+        raise DomainError("unreadable_file", f"cannot read {path.name}: {error}") from None
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    if not isinstance(data, dict):
+        raise DomainError("unreadable_file", f"{path.name} must hold one order (a JSON object)")
+    return data
+
+
+@order_app.command("create")
+@domain_errors
+def order_create(path: Path, as_json: bool = JSON) -> None:
+    """Key in one order from a JSON file in the interchange format (source `manual`)."""
+    order = oc.create_manual_order(default_engine(), _read_json(path), _actor())
+    _show(order.source, order.external_id, as_json)
+
+
+@order_app.command("edit")
+@domain_errors
+def order_edit(source: str, external_id: str, path: Path, as_json: bool = JSON) -> None:
+    """Change an unpaid order with a JSON patch of interchange fields (lines, customer, ...)."""
+    oc.change_order(default_engine(), source, external_id, oc.edit(_read_json(path)), _actor())
+    _show(source, external_id, as_json)
+
+
+def _change(change_name: str, help_text: str):
+    @domain_errors
+    def command(source: str, external_id: str, as_json: bool = JSON) -> None:
+        oc.change_order(default_engine(), source, external_id, getattr(oc, change_name)(), _actor())
+        _show(source, external_id, as_json)
+    command.__doc__ = help_text
+    return command
+
+
+order_app.command("verifying")(_change("mark_verifying", "The buyer says they paid: check the payment."))
+order_app.command("paid")(_change("mark_paid", "The payment is in: issue the receipt/tax invoice."))
+order_app.command("cancel")(_change("cancel", "Cancel the order (void its invoice, or a credit note)."))
+deliver = _change("deliver", "Delivered (a COD parcel: the courier collected the money).")
+give_back = _change("give_back", "The parcel came back (COD refused, returned to sender): goods back in stock.")
+
+
+# -- products and stock ------------------------------------------------------------------
+
+@product_app.command("add")
+@domain_errors
+def product_add(sku: str, name: str = typer.Option(..., "--name"), price: str = typer.Option(..., "--price"),
+                cost: Optional[str] = typer.Option(None, "--cost"),
+                low_stock_at: Optional[int] = typer.Option(None, "--low-stock-at"), as_json: bool = JSON) -> None:
+    """Add a product, or update it (a cost or low-stock level left out is kept)."""
+    row = products.add_product(default_engine(), sku, name, price, cost, low_stock_at)
+    if as_json:
+        emit_json(row)
+    else:
+        typer.echo(f"product {row['sku']} saved: {row['name']}, price {row['price']}")
+
+
+@stock_app.callback()
+def stock(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Per SKU: on hand, reserved, available, average cost, low-stock level."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = products.stock_levels(default_engine())
+    if as_json:
+        emit_json([{k: r[k] for k in ("sku", "name", "on_hand", "reserved", "available", "avg_cost", "low_stock_at")}
+                   for r in rows])
+    else:
+        table(rows, ["sku", "name", "on_hand", "reserved", "available", "avg_cost", "low_stock_at"])
+
+
+def _stock_result(result: dict, as_json: bool) -> None:
+    if as_json:
+        emit_json(result)
+        return
+    s = result["stock"]
+    typer.echo(f"{s['sku']}: on hand {s['on_hand']}, available {s['available']}, average cost {s['avg_cost']}")
+    for e in result["entries"]:
+        typer.echo("  " + ", ".join(f"{l['account']} Dr {l['debit']} Cr {l['credit']}" for l in e["lines"]))
+
+
+@stock_app.command("receive")
+@domain_errors
+def stock_receive(sku: str, quantity: int, cost: str = typer.Option(..., "--cost", help="unit cost in baht"),
+                  ref: str = typer.Option("", "--ref", help="the supplier's invoice number"), as_json: bool = JSON) -> None:
+    """Goods in at a unit cost: Dr 114101 inventory / Cr 212101 accounts payable."""
+    _stock_result(products.receive_stock(default_engine(), sku, quantity, cost, ref=ref, actor=_actor()), as_json)
+
+
+@stock_app.command("count")
+@domain_errors
+def stock_count(sku: str, quantity: int, ref: str = typer.Option("", "--ref"), as_json: bool = JSON) -> None:
+    """A stock count: on hand becomes QUANTITY; the difference is booked to 531101."""
+    _stock_result(products.count_stock(default_engine(), sku, quantity, ref=ref, actor=_actor()), as_json)
+
+
+@stock_app.command("moves")
+@domain_errors
+def stock_moves(sku: str, limit: Optional[int] = typer.Option(None, "--limit"), as_json: bool = JSON) -> None:
+    """A SKU's stock movements, newest first, with their causes."""
+    rows = products.stock_moves(default_engine(), sku, limit)
+    if as_json:
+        emit_json(rows)
+    else:
+        table([r | {"order": r["order"] or ""} for r in rows],
+              ["at", "kind", "on_hand_delta", "reserved_delta", "value_delta", "order", "cause"])
+
+
+# -- shipping ----------------------------------------------------------------------------
+
+@domain_errors
+def ship(source: Optional[str] = typer.Argument(None), external_id: Optional[str] = typer.Argument(None),
+         carrier: Optional[str] = typer.Option(None, "--carrier"), tracking: Optional[str] = typer.Option(None, "--tracking"),
+         file: Optional[Path] = typer.Option(None, "--file", help="CSV/XLSX: source, external_id, carrier, tracking"),
+         default_source: Optional[str] = typer.Option(None, "--source", help="source for rows that name none"),
+         as_json: bool = JSON) -> None:
+    """Record a shipment, or one per row of --file. Exit 1 if some failed."""
+    engine = default_engine()
+    if file is not None:
+        report = bulk_ship.ship_file(engine, file, _actor(), default_source=default_source)
+    elif source and external_id and carrier and tracking:
+        report = bulk_ship.ship_rows(engine, [{"source": source, "external_id": external_id, "carrier": carrier,
+                                               "tracking": tracking}], _actor())
+    else:
+        raise DomainError("usage", "give SOURCE EXTERNAL_ID --carrier C --tracking T, or --file F.csv")
+    _ship_report(report, as_json)
+    raise typer.Exit(1 if report["failed"] else 0)
+
+
+def _ship_report(report: dict, as_json: bool) -> None:
+    if as_json:
+        emit_json(report)
+        return
+    typer.echo(f"shipped {len(report['shipped'])}, unchanged {len(report['unchanged'])}, failed {len(report['failed'])}")
+    for row in report["failed"]:
+        typer.echo(f"  FAILED line {row['line']} {row['source']}:{row['external_id']}: {row['reason']}")
+
+
+# -- cash on delivery and alerts ---------------------------------------------------------
+
+@cod_app.command("remittance")
+@domain_errors
+def cod_remittance(path: Path, carrier: str = typer.Option(..., "--carrier"), as_json: bool = JSON) -> None:
+    """Book a courier's COD payout statement. Exit 1 if some rows did not match."""
+    report = cod.remit_statement(default_engine(), path, carrier, _actor())
+    if as_json:
+        emit_json(report)
+    else:
+        typer.echo(f"{report['carrier']} {report['statement']}: matched {len(report['matched'])} "
+                   f"(COD {report['total_cod']}, fee {report['total_fee']}, net {report['net']}), "
+                   f"not matched {len(report['mismatches'])}")
+        for m in report["mismatches"]:
+            typer.echo(f"  line {m['line']} {m['tracking']}: {m['reason']}")
+    raise typer.Exit(1 if report["mismatches"] else 0)
+
+
+@cod_app.command("receivable")
+def cod_receivable(as_json: bool = JSON) -> None:
+    """COD collected and not yet remitted, by courier and age."""
+    report = cod.cod_receivable(default_engine())
+    if as_json:
+        emit_json(report)
+        return
+    table([{"carrier": c["carrier"], "total": c["total"]} | {b["age"]: b["amount"] for b in c["buckets"]}
+           for c in report["carriers"]], ["carrier", "0-7", "8-14", "15-30", ">30", "total"])
+    typer.echo(f"total {report['total']} (113201 in the books: {report['ledger_balance']})")
+
+
+@alerts_app.callback()
+def alerts_list(ctx: typer.Context, as_json: bool = JSON) -> None:
+    """Open alerts: stuck orders, failed syncs, oversell, low stock, unknown SKUs, COD mismatches."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = alerts.open_alerts(default_engine())
+    if as_json:
+        emit_json(rows)
+    else:
+        table(rows, ["kind", "subject", "reason", "since", "action"])
+
+
+@alerts_app.command("resolve")
+@domain_errors
+def alerts_resolve(alert_id: int) -> None:
+    """Close a stored alert (a COD mismatch or books conflict) once dealt with."""
+    row = alerts.resolve_alert(default_engine(), alert_id)
+    typer.echo(f"alert {alert_id} resolved: {row['kind']} {row['subject']}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("orders")(orders)
+    app.add_typer(order_app, name="order")
+    app.add_typer(product_app, name="product")
+    app.add_typer(stock_app, name="stock")
+    app.command("ship")(ship)
+    app.command("deliver")(deliver)
+    app.command("return")(give_back)
+    app.add_typer(cod_app, name="cod")
+    app.add_typer(alerts_app, name="alerts")

@@ -1,0 +1,140 @@
+"""Products and stock by hand: set up a product, goods in from a supplier, a stock count.
+
+Each is one writing transaction: the position is read under the books' lock, the domain
+plans the movement at moving-average cost, and the movement rows and the journal entry
+they imply are written together, so the stock ledger and 114101 never drift apart.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Connection, Engine
+
+from shopledger.adapters.db import shop_reads, stock_repo
+from shopledger.adapters.db.books_repo import LedgerBatch
+from shopledger.adapters.db.engine import reading, writing
+from shopledger.adapters.db.settings_repo import load_policy
+from shopledger.domain.clock import BANGKOK, business_date, utc_now
+from shopledger.domain.errors import DomainError, NotFound
+from shopledger.domain.money import MoneyError, fmt, fmt_satang, parse_money, to_satang
+from shopledger.domain.stock.cost import StockPosition
+from shopledger.domain.stock.movements import Movement, plan_count, plan_receipt
+from shopledger.domain.stock.posting import movement_entries
+
+
+def money(value: object, field: str) -> Decimal:
+    """A decimal string (or Decimal) in baht; a float or a negative amount is refused."""
+    try:
+        amount = parse_money(value, field=field)
+    except MoneyError as bad:
+        raise DomainError("invalid_amount", str(bad), {"field": field}) from None
+    if amount < 0:
+        raise DomainError("invalid_amount", f"{field} cannot be negative", {"field": field})
+    return amount
+
+
+def add_product(engine: Engine, sku: str, name: str, price: object, cost: object | None = None,
+                low_stock_at: int | None = None, now: datetime | None = None) -> dict:
+    """Add a product or update one; a cost or low-stock level left out keeps what is stored."""
+    sku, name = (sku or "").strip(), (name or "").strip()
+    if not sku or not name:
+        raise DomainError("invalid_product", "a product needs a SKU and a name")
+    if low_stock_at is not None and low_stock_at < 0:
+        raise DomainError("invalid_product", "the low-stock level cannot be negative")
+    price_ = money(price, "price")
+    cost_ = None if cost is None else money(cost, "cost")
+    with writing(engine) as conn:
+        stored = stock_repo.products_by_sku(conn, [sku]).get(sku)
+        if low_stock_at is None and stored is not None:
+            low_stock_at = stored.low_stock_at
+        stock_repo.save_product(conn, sku, name, price_, cost_, low_stock_at, now or utc_now())
+        return level_view(_product(conn, sku))
+
+
+def receive_stock(engine: Engine, sku: str, quantity: int, unit_cost: object, *, ref: str = "",
+                  actor: str = "", now: datetime | None = None) -> dict:
+    """Goods in at `unit_cost` baht each: Dr 114101 / Cr 212101, and the new moving average."""
+    unit = to_satang(money(unit_cost, "unit cost"))
+    now = now or utc_now()
+    with writing(engine) as conn:
+        product = _product(conn, sku)
+        moves, position = plan_receipt(sku, stock_repo.position_of(product), quantity, unit, ref or actor)
+        memo = f"goods received {sku} x{quantity}" + (f" ({ref})" if ref else "")
+        return _write(conn, sku, moves, position, memo, now)
+
+
+def count_stock(engine: Engine, sku: str, counted: int, *, ref: str = "", actor: str = "",
+                now: datetime | None = None) -> dict:
+    """A stock count: on hand becomes `counted`; the value difference goes to 531101."""
+    now = now or utc_now()
+    with writing(engine) as conn:
+        product = _product(conn, sku)
+        moves, position = plan_count(sku, stock_repo.position_of(product), counted, ref or actor)
+        memo = f"stock count {sku}: {counted}" + (f" ({ref})" if ref else "")
+        return _write(conn, sku, moves, position, memo, now)
+
+
+def stock_levels(engine: Engine) -> list[dict]:
+    """Per SKU: on hand, reserved, available, average cost, low-stock level (interfaces.md)."""
+    with reading(engine) as conn:
+        return [level_view(row) for row in shop_reads.product_rows(conn)]
+
+
+def stock_moves(engine: Engine, sku: str, limit: int | None = None) -> list[dict]:
+    """A SKU's movements, newest first, each with its cause and the order behind it."""
+    with reading(engine) as conn:
+        _product(conn, sku)
+        return [movement_view(row) for row in shop_reads.movement_rows(conn, sku, limit)]
+
+
+def level_view(row) -> dict:
+    position = stock_repo.position_of(row)
+    return {"sku": row.sku, "name": row.name, "on_hand": row.on_hand, "reserved": row.reserved,
+            "available": position.available, "avg_cost": fmt(position.avg_cost), "low_stock_at": row.low_stock_at,
+            "price": fmt(row.price), "cost": fmt(row.cost), "value": fmt_satang(row.value_satang),
+            "created_from": row.created_from}
+
+
+def movement_view(row) -> dict:
+    order = getattr(row, "source", None)
+    return {"id": row.id, "at": iso(row.at), "sku": row.sku, "kind": row.kind,
+            "on_hand_delta": row.on_hand_delta, "reserved_delta": row.reserved_delta,
+            "value_delta": fmt_satang(row.value_delta_satang), "cause": row.cause, "ref": row.ref,
+            "order": f"{order}:{row.external_id}" if order else None}
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Times shown to the merchant are Bangkok time, with the offset (as interfaces.md's alerts)."""
+    return None if moment is None else moment.astimezone(BANGKOK).isoformat()
+
+
+def _product(conn: Connection, sku: str):
+    row = stock_repo.products_by_sku(conn, [sku]).get(sku)
+    if row is None:
+        raise NotFound("product", sku)
+    return row
+
+
+def _write(conn: Connection, sku: str, moves: list[Movement], position: StockPosition, memo: str,
+           now: datetime) -> dict:
+    rows = [stock_repo.movement_row(move, None, now) for move in moves]
+    stock_repo.record_movements(conn, rows, {sku: position.last_unit_cost})
+    day = load_policy(conn).open_day(business_date(now))
+    batch = LedgerBatch()
+    drafts = movement_entries(day, memo, moves)
+    for draft in drafts:
+        batch.add_entry(None, None, draft, now)
+    batch.write(conn)
+    return {"sku": sku, "movements": [_planned_view(m) for m in moves],
+            "entries": [_draft_view(d) for d in drafts], "stock": level_view(_product(conn, sku))}
+
+
+def _planned_view(move: Movement) -> dict:
+    return {"kind": str(move.kind), "on_hand_delta": move.on_hand_delta, "value_delta": fmt_satang(move.value_delta),
+            "cause": move.cause}
+
+
+def _draft_view(draft) -> dict:
+    return {"date": draft.date.isoformat(), "memo": draft.memo, "event": draft.event,
+            "lines": [{"account": l.account, "debit": fmt(l.debit), "credit": fmt(l.credit)} for l in draft.lines]}
