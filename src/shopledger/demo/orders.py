@@ -19,6 +19,8 @@ before `today`.
 """
 from __future__ import annotations
 
+from shopledger.domain.money import fmt_satang
+
 import random
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -377,3 +379,8 @@ def _bench_order(index: int, seed: int, state: str, placed: datetime, rng: rando
     elif index % 3 == 0 and channel != "shopee":
         order["payment_method"] = "cod"  # cash on delivery, not yet collected
     return order
+
+
+def demo_catalogue() -> list[tuple[str, str, str]]:
+    """The demo shop's products: (sku, name, price as a decimal string)."""
+    return [(sku, name, fmt_satang(price)) for sku, name, price in PRODUCTS]

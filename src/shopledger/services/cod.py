@@ -75,6 +75,13 @@ def cod_receivable(engine: Engine, now: datetime | None = None) -> dict:
                                       for name, *_ in AGE_BUCKETS]} for line in table]}
 
 
+def collected_not_remitted(engine: Engine) -> list[dict]:
+    """Parcels whose COD money a courier holds for us: what the next payout should cover."""
+    with reading(engine) as conn:
+        return [{"carrier": r.carrier, "tracking_number": r.tracking_number, "amount": fmt(r.cod_amount),
+                 "order": f"{r.source}:{r.external_id}"} for r in shop_reads.cod_outstanding_rows(conn)]
+
+
 def _expectations(parcels: dict) -> dict[str, CodExpectation]:
     """Parcels whose money the courier collected (the order is paid), and those already remitted."""
     return {tracking: CodExpectation(_key(p), p.cod_amount, remitted=p.remitted_at is not None)

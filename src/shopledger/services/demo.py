@@ -4,7 +4,9 @@ Each step is idempotent, so loading the demo twice changes nothing the second ti
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -13,9 +15,9 @@ from shopledger.adapters.db.settings_repo import write_settings
 from shopledger.bootstrap import load_connectors
 from shopledger.config import get_settings
 from shopledger.demo.shop_source import DEMO_TOKEN, MOUNT_PATH
-from shopledger.services import sources
-from shopledger.demo.orders import demo_history, demo_orders
-from shopledger.domain.clock import business_date, utc_now
+from shopledger.services import cod, products, sources
+from shopledger.demo.orders import demo_catalogue, demo_history, demo_orders
+from shopledger.domain.clock import BANGKOK, business_date, utc_now
 from shopledger.services.intake import Incoming, IntakeReport, take_orders
 
 DEMO_SOURCE = "demo-import"
@@ -34,10 +36,12 @@ def load_demo(engine: Engine, today: date | None = None) -> str:
     today = today or business_date(utc_now())
     _set_company(engine)
     _add_demo_shop_source(engine)
+    _stock_the_shelves(engine, today)
     # Earlier versions first, as the daily imports of the past weeks would have seen them,
     # so the books hold invoices later paid or voided and receipts later credited.
     _import(engine, demo_history(today))
     report = _import(engine, demo_orders(today))
+    write_cod_payout(engine, cod_payout_path(engine))
     failed = f", {len(report.failed)} failed" if report.failed else ""
     return (f"demo: {report.created + report.updated + report.unchanged} orders from {DEMO_SOURCE} "
             f"({report.created} new, {report.updated} updated, {report.unchanged} unchanged{failed}) "
@@ -50,6 +54,46 @@ def _add_demo_shop_source(engine: Engine) -> None:
     settings = get_settings()
     sources.add_source(engine, DEMO_SHOP_SOURCE, kind="shop-api", token=DEMO_TOKEN, daily_at="06:00",
                        base_url=f"http://{settings.host}:{settings.port}{MOUNT_PATH}")
+
+
+# sku -> (cost, units received, low-stock level): COFFEE-250 ends up low, TEA-GREEN oversold
+DEMO_STOCK = {
+    "HONEY-1L": ("190.00", 60, 10), "COFFEE-250": ("150.00", 30, 10), "SOAP-HERB": ("40.00", 80, 15),
+    "TEA-GREEN": ("80.00", 15, 5), "SUN-50": ("230.00", 40, 8), "RICE-5KG": ("160.00", 30, 5),
+    "BALM-HERB": ("20.00", 100, 20),
+}
+
+
+def _stock_the_shelves(engine: Engine, today: date) -> None:
+    """Goods in before the orders: a month ago, once (a second load finds them there)."""
+    stocked = {row["sku"]: row for row in products.stock_levels(engine)}
+    received_at = datetime.combine(today - timedelta(days=30), time(9), BANGKOK)
+    for line in demo_catalogue():
+        sku, name, price = line
+        cost, units, low = DEMO_STOCK[sku]
+        if sku in stocked and stocked[sku]["on_hand"] + stocked[sku]["reserved"] > 0:
+            continue
+        products.add_product(engine, sku, name, price, cost, low, now=received_at)
+        products.receive_stock(engine, sku, units, cost, ref="demo: opening stock", actor=DEMO_ACTOR, now=received_at)
+
+
+def cod_payout_path(engine: Engine) -> Path:
+    url = engine.url.render_as_string(hide_password=True)
+    folder = Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else Path("var").absolute()
+    return folder / "demo-cod-payout-kerry.csv"
+
+
+def write_cod_payout(engine: Engine, path: Path) -> None:
+    """A courier's payout statement to try `cod remittance` on: the Kerry parcels collected,
+    and one row the shop never sent (it is reported, not booked)."""
+    rows = [r for r in cod.collected_not_remitted(engine) if r["carrier"] == "kerry"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write("Tracking No,COD Amount,COD Fee,Date Paid\n")
+        for row in rows:
+            fee = (Decimal(row["amount"]) * Decimal("0.03")).quantize(Decimal("0.01"))
+            out.write(f"{row['tracking_number']},{row['amount']},{fee},{date.today().isoformat()}\n")
+        out.write(f"KEX9999999999,450.00,13.50,{date.today().isoformat()}\n")
 
 
 def _set_company(engine: Engine) -> None:

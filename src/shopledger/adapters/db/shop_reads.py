@@ -187,8 +187,8 @@ def cod_parcels(conn: Connection, carrier: str, trackings: Iterable[str]) -> lis
 
 def cod_outstanding_rows(conn: Connection) -> list:
     """COD the couriers collected (the order is paid) and have not paid over yet."""
-    query = (select(_s.c.carrier_name, _s.c.cod_amount, _s.c.delivered_at, _s.c.shipped_at, _o.c.paid_at,
-                    _o.c.source, _o.c.external_id)
+    query = (select(_s.c.carrier, _s.c.carrier_name, _s.c.tracking_number, _s.c.cod_amount, _s.c.delivered_at,
+                    _s.c.shipped_at, _o.c.paid_at, _o.c.source, _o.c.external_id)
              .join(_o, _o.c.id == _s.c.order_id)
              .where(_o.c.payment_method == "cod", _o.c.payment_status == "paid", _s.c.cod_amount.is_not(None),
                     _s.c.remitted_at.is_(None))
