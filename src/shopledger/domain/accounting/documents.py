@@ -102,7 +102,8 @@ class OrderBooks:
     @property
     def holding(self) -> Holding:
         if self.receipt is not None:
-            return Holding.CLOSED if self.has_credit_note(CANCEL_CAUSE) else Holding.RECEIPTED
+            fully_credited = self.has_credit_note(CANCEL_CAUSE) or self.credited_total >= self.receipt.total
+            return Holding.CLOSED if fully_credited else Holding.RECEIPTED
         if self.open_invoice is not None:
             return Holding.INVOICE_OPEN
         if any(d.kind is DocumentKind.INVOICE for d in self.documents):

@@ -105,9 +105,14 @@ def _goods_after_order_discount(order: Order) -> list[int]:
 def credit_vat(amount: Decimal, *, receipt_total: Decimal, receipt_vat: Decimal,
                credited_total: Decimal, credited_vat: Decimal, rate: Decimal) -> Decimal:
     """VAT on a credit note. The one that closes the receipt takes exactly the VAT left on it,
-    so a fully credited sale leaves no satang of output VAT behind."""
-    if amount == receipt_total - credited_total:
-        return receipt_vat - credited_vat
+    so a fully credited sale leaves no satang of output VAT behind. `rate` is the rate of the
+    receipt/tax invoice it corrects. A partial note never leaves more VAT on the receipt than
+    amount still to credit (small refunds rounding down could), so the closing note's net is
+    never negative."""
+    vat_left = receipt_vat - credited_vat
+    amount_left_after = receipt_total - credited_total - amount
+    if amount_left_after <= ZERO:
+        return vat_left
     if receipt_vat == ZERO:
         return ZERO
-    return min(vat_in(amount, rate), receipt_vat - credited_vat)
+    return max(min(vat_in(amount, rate), vat_left), vat_left - amount_left_after)

@@ -60,15 +60,22 @@ def paid_invoice_gets_payment_and_receipt(order, books, policy):
         actions.append(VoidInvoice(invoice, "paid amount differs from the invoice",
                                    receipt_date(order)))
         invoice = None
+    elif invoice.vat != _receipt_vat(order, policy):
+        # The VAT rate (or registration) changed before the tax point: the receipt/tax invoice
+        # and its entry carry the VAT of the payment day, which the invoice's entry does not.
+        actions.append(VoidInvoice(invoice, "the VAT on the payment day differs from the invoice",
+                                   receipt_date(order)))
+        invoice = None
     return actions + [IssueReceipt(against_invoice=invoice)]
 
 
 def receipted_order_with_changed_amounts_is_alerted(order, books, policy):
     receipt = books.receipt
-    if receipt.total == order.total:
+    if receipt.total == order.total and receipt.amounts_key in ("", amounts_key(order)):
         return []
     return [RaiseAlert("receipted_amount_changed",
-                       f"order total is now {order.total} but receipt {receipt.number} says {receipt.total}",
+                       f"the order's amounts changed (total now {order.total}) since receipt {receipt.number}"
+                       f" ({receipt.total}) was issued",
                        "issue a credit note by hand or correct the order in the shop")]
 
 
@@ -94,7 +101,7 @@ def cancelled_receipted_order_gets_credit_note(order, books, policy):
     returned = order.fulfillment_status is FulfillmentStatus.RETURNED
     vat = credit_vat(remaining, receipt_total=receipt.total, receipt_vat=receipt.vat,
                      credited_total=books.credited_total, credited_vat=books.credited_vat,
-                     rate=rate_on(policy.vat_rates, cancellation_date(order)))
+                     rate=rate_on(policy.vat_rates, receipt.date))
     return [IssueCreditNote(
         CANCEL_CAUSE, remaining, vat,
         "returned_goods" if returned else "cancelled_order",
@@ -139,6 +146,7 @@ def refunds_get_credit_notes(order: Order, books: OrderBooks, policy: BooksPolic
     """One credit note per refund of a receipted order, never more than the receipt."""
     receipt_total = books.receipt.total if books.receipt else order.total
     receipt_vat = books.receipt.vat if books.receipt else _receipt_vat(order, policy)
+    rate = rate_on(policy.vat_rates, books.receipt.date if books.receipt else receipt_date(order))
     credited, credited_vat = books.credited_total, books.credited_vat
     notes: list[Action] = []
     for refund in sorted(order.refunds, key=lambda r: (r.created_at or order.updated_at, r.external_id)):
@@ -150,8 +158,7 @@ def refunds_get_credit_notes(order: Order, books: OrderBooks, policy: BooksPolic
             continue
         on = business_date(refund.created_at or order.updated_at)
         vat = credit_vat(amount, receipt_total=receipt_total, receipt_vat=receipt_vat,
-                         credited_total=credited, credited_vat=credited_vat,
-                         rate=rate_on(policy.vat_rates, on))
+                         credited_total=credited, credited_vat=credited_vat, rate=rate)
         notes.append(IssueCreditNote(cause, amount, vat, "refund",
                                      f"refund {refund.external_id}", on, refund.external_id))
         credited, credited_vat = credited + amount, credited_vat + vat
