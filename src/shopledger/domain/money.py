@@ -49,8 +49,8 @@ def from_satang(satang: int) -> Decimal:
 
 
 def fmt(amount: Decimal) -> str:
-    """Two places, no grouping: the wire format ("750.00")."""
-    return f"{amount.quantize(CENT):f}"
+    """Two places, no grouping: the wire format ("750.00"). Rounds like quantize (half-even)."""
+    return f"{amount:.2f}"
 
 
 def fmt_satang(satang: int) -> str:

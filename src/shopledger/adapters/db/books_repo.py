@@ -108,8 +108,8 @@ class LedgerBatch:
                          .values(status="void", voided_on=void["on"]))
         ids = next_ids(conn, t.journal_entries, len(self.entries))
         _INSERT_ENTRIES.run(conn, [e | {"id": i} for e, i in zip(self.entries, ids)])
-        _INSERT_LINES.run(conn, [{"entry_id": entry_id, "account": l.account, "debit": l.debit, "credit": l.credit}
-                                 for entry_id, lines in zip(ids, self.entry_lines) for l in lines])
+        _INSERT_LINES.run_values(conn, [(entry_id, l.account, int(l.debit * 100), int(l.credit * 100))
+                                        for entry_id, lines in zip(ids, self.entry_lines) for l in lines])
         self.documents, self.entries, self.entry_lines, self.voids = [], [], [], []
 
 

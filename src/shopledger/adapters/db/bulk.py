@@ -8,7 +8,6 @@ from tables.py, so the statement always matches the schema.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from operator import itemgetter
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -23,11 +22,10 @@ def _satang(value: Decimal) -> int:
     return int(value * 100)
 
 
-@lru_cache(maxsize=8192)  # most moments in a batch are the same "now"
 def _sqlite_moment(value: datetime) -> str:
     """As SQLAlchemy's SQLite DATETIME stores it: naive UTC with microseconds."""
-    value = value.astimezone(timezone.utc)
-    return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
+    text = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ")
+    return text if value.microsecond else text + ".000000"
 
 
 def _json_text(value: object) -> str:
@@ -81,6 +79,13 @@ class BulkInsert:
                 if values[i] is not None:
                     values[i] = convert(values[i])
             params.append(values)
+        self.run_values(conn, params)
+
+    def run_values(self, conn: Connection, params: list) -> None:
+        """Rows already in the driver's terms, in the order of `columns`."""
+        if not params:
+            return
+        sql, _ = self._prepare(conn.dialect.name)
         cursor = conn.connection.driver_connection.cursor()
         try:
             cursor.executemany(sql, params)
