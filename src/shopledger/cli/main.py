@@ -140,5 +140,18 @@ from shopledger.cli import shop_commands  # noqa: E402 - registered after the ap
 shop_commands.register(app)
 
 
+def main() -> None:
+    """The console entry point: a database not set up yet is one clear line, not a traceback."""
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        app()
+    except (OperationalError, ProgrammingError) as error:
+        if "no such table" in str(error) or "does not exist" in str(error):
+            typer.echo("error (database_not_ready): the database is not set up; run `shopledger init`", err=True)
+            raise SystemExit(2) from None
+        raise
+
+
 if __name__ == "__main__":
-    app()
+    main()
