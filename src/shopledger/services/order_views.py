@@ -158,6 +158,7 @@ def summary_view(row, reasons: list[StuckReason] | None = None) -> dict:
             "payment_status": row.payment_status, "fulfillment_status": row.fulfillment_status,
             "cancelled": _cancelled(row), "display_status": shown.value, "display_label": shown.label,
             "display_label_th": shown.label_th, "total": fmt(row.total), "placed_at": iso(row.placed_at),
+            "cancelled_at": iso(row.cancelled_at),
             "updated_at": iso(row.updated_at), "carrier": row.carrier_name, "tracking_number": row.tracking_number,
             "tracking_url": row.tracking_url, "cod_remitted": row.remitted_at is not None}
     if reasons is not None:

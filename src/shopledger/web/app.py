@@ -13,14 +13,16 @@ from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.config import get_settings
 from shopledger.demo_shop.mounted import MOUNT_PATH, demo_shop_app
 from shopledger.web import errors
-from shopledger.web.api import documents, imports, journal, orders, push, reports, sources
+from shopledger.web.api import (alerts, cod, documents, imports, journal, orders, orders_write, push, reports, shipping,
+                                sources, stock)
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import authorize
 from shopledger.web.deps import engine_of
 from shopledger.web.ui import pages
 
 STATIC_DIR = Path(__file__).parent / "static"
-API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router)
+API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
+               orders_write.router, stock.router, shipping.router, cod.router, alerts.router)
 
 
 def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], object] | None = None,

@@ -1,28 +1,55 @@
-"""GET /orders and /orders/{id}: orders as last taken, with their books and history."""
+"""GET /orders, /orders/{source}/{external_id} and /orders/{id}: orders as staff read them.
+
+Both status axes, the display status derived from them and, with `stuck=true`, only the
+stuck orders and why (services/order_views.py, as `shopledger orders --json`). Staff
+changes to an order are in orders_write.py.
+"""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-from sqlalchemy import Connection
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import Engine
 
 from shopledger.adapters.db import order_reads
+from shopledger.adapters.db.engine import reading
 from shopledger.domain.errors import NotFound
+from shopledger.services import order_views
 from shopledger.web.api.paging import Page, page
-from shopledger.web.api.schemas import OrderDetail, OrderSummary
-from shopledger.web.deps import read_conn
+from shopledger.web.api.schemas import OrderDetailView, OrderView
+from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
-@router.get("", response_model=list[OrderSummary], summary="List orders")
-def list_orders(paging: Page = Depends(page), conn: Connection = Depends(read_conn)) -> list[dict]:
-    return order_reads.orders(conn, limit=paging.limit, offset=paging.offset)
+@router.get("", response_model=list[OrderView], summary="List orders, by display status or only the stuck ones",
+            responses=problem_responses(422))
+def list_orders(status: str | None = Query(None, description="a display status, e.g. `to_ship` (422 `invalid_status` "
+                                                             "for an unknown one)"),
+                stuck: bool = Query(False, description="only stuck orders, each with `stuck`: why and what to do"),
+                paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> list[dict]:
+    return order_list(engine, status=status, stuck=stuck, limit=paging.limit, offset=paging.offset)
 
 
-@router.get("/{order_id}", response_model=OrderDetail, summary="One order with its documents, entries and events",
+@router.get("/{source}/{external_id}", response_model=OrderDetailView, responses=problem_responses(404),
+            summary="One order: data, shipment with tracking link, documents, entries, stock movements, events")
+def get_order(source: str, external_id: str, engine: Engine = Depends(engine_of)) -> dict:
+    return order_views.order_detail(engine, source, external_id)
+
+
+@router.get("/{order_id}", response_model=OrderDetailView, summary="One order by its id (as GET /orders lists it)",
             responses=problem_responses(404))
-def get_order(order_id: int, conn: Connection = Depends(read_conn)) -> dict:
-    found = order_reads.order(conn, order_id)
-    if found is None:
+def get_order_by_id(order_id: int, engine: Engine = Depends(engine_of)) -> dict:
+    with reading(engine) as conn:
+        key = order_reads.order_key(conn, order_id)
+    if key is None:
         raise NotFound("order", order_id)
-    return found
+    return order_views.order_detail(engine, *key)
+
+
+def order_list(engine: Engine, *, status: str | None = None, stuck: bool = False, limit: int, offset: int = 0) -> list[dict]:
+    """As order_views.list_orders; without a filter one page is read in SQL, not every order."""
+    if status or stuck:
+        return order_views.list_orders(engine, status=status, stuck=stuck, limit=limit, offset=offset)
+    with reading(engine) as conn:
+        rows = order_reads.order_page(conn, limit=limit, offset=offset)
+    return [order_views.summary_view(row) for row in rows]

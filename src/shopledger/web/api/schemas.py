@@ -162,3 +162,209 @@ class OrderDetail(OrderSummary):
 class Health(BaseModel):
     status: Literal["ok"]
     database: Literal["ok"]
+
+
+# -- running the shop: orders with their display status, stock, shipping, COD, alerts ------
+
+MoneyIn = Annotated[str, Field(pattern=r"^\d+(\.\d{1,2})?$", examples=["180.00"],
+                               description="baht as a decimal string (at most two places); a JSON number is refused")]
+DisplayStatusName = Annotated[str, Field(examples=["to_ship"], description=(
+    "awaiting_payment, checking_payment, to_ship, shipped, delivered, cod_awaiting_remittance, completed, "
+    "cancelled, refunded or returned; derived from the two axes, never stored"))]
+
+
+class StuckReason(Shape):
+    kind: str = Field(examples=["stuck_order"])
+    code: str = Field(examples=["paid_not_shipped"])
+    reason: str = Field(examples=["paid 3 days ago, not shipped"])
+    action: str = Field(examples=["ship it or cancel it"])
+    since: datetime | None = None
+
+
+class OrderView(Shape):
+    """An order as staff read it (`shopledger orders --json`): both axes and the display status."""
+
+    id: int
+    source: str = Field(examples=["import"])
+    external_id: str = Field(examples=["BW-100234"])
+    channel: str = Field(examples=["website"])
+    customer_name: str
+    payment_method: str = Field(examples=["bank_transfer"])
+    payment_status: str = Field(examples=["paid"])
+    fulfillment_status: str = Field(examples=["unfulfilled"])
+    cancelled: bool = Field(description="cancelled, refunded or returned: the order counts as cancelled")
+    total: Money
+    placed_at: datetime
+    updated_at: datetime
+    display_status: DisplayStatusName
+    display_label: str = Field(examples=["To ship"])
+    display_label_th: str = Field(examples=["รอจัดส่ง"])
+    carrier: str | None = Field(None, examples=["Kerry Express"])
+    tracking_number: str | None = None
+    tracking_url: str | None = None
+    cod_remitted: bool = False
+    stuck: list[StuckReason] | None = Field(None, description="with `stuck=true` (and in the detail): why it is stuck")
+
+
+class ShipmentView(Shape):
+    carrier: str = Field(examples=["kerry"])
+    carrier_name: str | None = Field(None, examples=["Kerry Express"])
+    tracking_number: str
+    tracking_url: str | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    returned_at: datetime | None = None
+    cod_amount: Money | None = None
+    remitted_at: datetime | None = None
+
+
+class StockMovement(Shape):
+    id: int
+    at: datetime
+    sku: str
+    kind: str = Field(examples=["receipt"])
+    on_hand_delta: int
+    reserved_delta: int
+    value_delta: Money
+    cause: str | None = None
+    ref: str | None = None
+    order: str | None = Field(None, examples=["import:BW-100234"])
+
+
+class OrderEventView(OrderEvent):
+    what: str = Field(examples=["payment_status unpaid -> paid; issued RT-202611-00001"])
+
+
+class OrderDetailView(OrderView):
+    data: dict[str, Any] = Field(description="the order as last taken, in the interchange format (orders.md)")
+    shipment: ShipmentView | None
+    documents: list[Document]
+    entries: list[JournalEntry]
+    stock_movements: list[StockMovement]
+    events: list[OrderEventView]
+
+
+class StockLevel(Shape):
+    sku: str = Field(examples=["HONEY-1L"])
+    name: str
+    on_hand: int
+    reserved: int
+    available: int
+    avg_cost: Money
+    low_stock_at: int | None = None
+
+
+class Product(StockLevel):
+    price: Money
+    cost: Money
+    value: Money = Field(description="stock value at moving-average cost")
+    created_from: str | None = Field(None, description="`unknown_sku` when an order named it before it was set up")
+
+
+class PlannedMovement(Shape):
+    kind: str
+    on_hand_delta: int
+    value_delta: Money
+    cause: str | None = None
+
+
+class DraftEntry(Shape):
+    date: date
+    memo: str
+    event: str | None = None
+    lines: list[EntryLine]
+
+
+class StockChange(Shape):
+    sku: str
+    movements: list[PlannedMovement]
+    entries: list[DraftEntry]
+    stock: Product
+
+
+class ShipRow(Shape):
+    line: int = Field(description="the row's line in the file (the header is line 1); for a JSON list, its position (first = 1)")
+    source: str
+    external_id: str
+    carrier: str
+    tracking: str
+
+
+class ShipFailure(ShipRow):
+    reason: str = Field(examples=["order shop:X-9 not found"])
+
+
+class ShipReport(Shape):
+    shipped: list[ShipRow]
+    unchanged: list[ShipRow]
+    failed: list[ShipFailure]
+
+
+class CodMatched(Shape):
+    line: int
+    tracking: str
+    order: str
+    cod: Money
+    fee: Money
+
+
+class CodMismatch(Shape):
+    line: int
+    tracking: str | None
+    code: str = Field(examples=["unknown_tracking"])
+    reason: str
+    order: str | None = None
+
+
+class CodRemittance(Shape):
+    carrier: str = Field(examples=["Kerry Express"])
+    statement: str = Field(examples=["kerry-w47.csv"])
+    remittance_id: int | None = Field(description="null when no row matched (nothing was booked)")
+    entry_id: int | None
+    paid_on: date | None
+    entry_date: date | None
+    total_cod: Money
+    total_fee: Money
+    net: Money
+    lines: list[EntryLine]
+    matched: list[CodMatched]
+    mismatches: list[CodMismatch]
+
+
+class CodBucket(Shape):
+    age: str = Field(examples=["0-7"])
+    amount: Money
+    count: int
+
+
+class CodCarrierOwes(Shape):
+    carrier: str
+    total: Money
+    buckets: list[CodBucket]
+
+
+class CodReceivable(Shape):
+    as_of: date
+    total: Money
+    ledger_balance: Money = Field(description="the balance of 113201 in the books, to compare")
+    carriers: list[CodCarrierOwes]
+
+
+class Alert(Shape):
+    kind: str = Field(examples=["stuck_order"], description=(
+        "stuck_order, low_stock, oversell, unknown_sku, cod_mismatch, sync_failed (and books_conflict)"))
+    subject: str = Field(examples=["import:BW-1"])
+    reason: str = Field(examples=["paid 3 days ago, not shipped"])
+    since: datetime | None = Field(None, examples=["2026-11-21T09:02:11+07:00"])
+    action: str = Field(examples=["ship it or cancel it"])
+    id: int | None = Field(None, description="stored alerts only (cod_mismatch, books_conflict): resolve by this id")
+
+
+class ResolvedAlert(Alert):
+    resolved_at: datetime
+
+
+class Input(BaseModel):
+    """A request body: a member it does not know is refused (a typo is not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid")

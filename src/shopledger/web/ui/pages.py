@@ -1,21 +1,38 @@
-"""The merchant's pages (read-only for now): documents, one printable document, journal, trial balance.
+"""The merchant's pages: documents, one printable document, journal, trial balance; orders,
+one order, stock, alerts, sources with their Import Data button, and the sync runs.
 
 Pages need no token: they are served for the merchant on localhost (`serve` binds 127.0.0.1
-by default). Put them behind a login before binding to a public address.
+by default). Put them behind a login before binding to a public address. The few buttons
+that change something (Import Data, resolving an alert) are form POSTs answered with a
+redirect (so a reload does not repeat them); a POST from another site's page is refused.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
-from sqlalchemy import Connection
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Connection, Engine
 
 from shopledger.adapters.db import reads
-from shopledger.web.deps import read_conn
-from shopledger.web.ui.view import make_templates
+from shopledger.domain.clock import BANGKOK
+from shopledger.domain.errors import DomainError, NotFound
+from shopledger.domain.orders.status import DisplayStatus
+from shopledger.services import alerts, order_views, products, sources, sync_runs
+from shopledger.services.sync import queue_run
+from shopledger.web.api.orders import order_list
+from shopledger.web.deps import engine_of, read_conn
+from shopledger.web.ui.view import make_templates, thai_date
 
 PAGE_SIZE = 50
+RUNS_SHOWN = 50
+ALERT_KINDS = {"stuck_order": ("คำสั่งซื้อค้าง", "Stuck order"), "sync_failed": ("นำเข้าไม่สำเร็จ", "Sync failed"),
+               "oversell": ("ขายเกินสต็อก", "Oversold"), "low_stock": ("สินค้าใกล้หมด", "Low stock"),
+               "unknown_sku": ("รหัสสินค้าที่ไม่รู้จัก", "Unknown SKU"), "cod_mismatch": ("ยอด COD ไม่ตรง", "COD mismatch"),
+               "books_conflict": ("บัญชีไม่ตรงกัน", "Books conflict")}
+GOOD = {"completed", "delivered", "succeeded"}
+BAD = {"cancelled", "refunded", "returned", "failed"}
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 templates = make_templates()
@@ -61,3 +78,110 @@ def _day(text: str) -> tuple[date | None, str | None]:
         return date.fromisoformat(text), None
     except ValueError:
         return None, f"วันที่ไม่ถูกต้อง (not a date): {text!r}; showing every entry"
+
+
+# -- running the shop ----------------------------------------------------------------------
+
+@router.get("/orders")
+def orders_page(request: Request, status: str = "", stuck: bool = False, offset: int = Query(0, ge=0),
+                engine: Engine = Depends(engine_of)):
+    problem = None
+    try:
+        rows = order_list(engine, status=status or None, stuck=stuck, limit=PAGE_SIZE + 1, offset=offset)
+    except DomainError as error:  # an unknown status: a notice on a 200 page, every order shown
+        problem, status = error.message, ""
+        rows = order_list(engine, stuck=stuck, limit=PAGE_SIZE + 1, offset=offset)
+    return templates.TemplateResponse(request, "orders.html", {
+        "nav": "orders", "orders": rows[:PAGE_SIZE], "offset": offset, "page_size": PAGE_SIZE,
+        "has_next": len(rows) > PAGE_SIZE, "status": status, "stuck": stuck, "problem": problem,
+        "statuses": list(DisplayStatus)})
+
+
+@router.get("/orders/{source}/{external_id}")
+def order_page(request: Request, source: str, external_id: str, engine: Engine = Depends(engine_of)):
+    try:
+        order = order_views.order_detail(engine, source, external_id)
+    except NotFound:
+        return _not_found(request, f"คำสั่งซื้อ {source}:{external_id}")
+    return templates.TemplateResponse(request, "order.html", {"nav": "orders", "o": order, "data": order["data"]})
+
+
+@router.get("/stock")
+def stock_page(request: Request, engine: Engine = Depends(engine_of)):
+    return templates.TemplateResponse(request, "stock.html", {"nav": "stock", "levels": products.stock_levels(engine)})
+
+
+@router.get("/alerts")
+def alerts_page(request: Request, engine: Engine = Depends(engine_of)):
+    return templates.TemplateResponse(request, "alerts.html", {"nav": "alerts", "alerts": alerts.open_alerts(engine)})
+
+
+@router.post("/alerts/{alert_id}/resolve")
+def resolve_alert(request: Request, alert_id: int, engine: Engine = Depends(engine_of)):
+    if not _same_site(request):
+        return _refused(request)
+    try:
+        alerts.resolve_alert(engine, alert_id)
+    except NotFound:
+        return _not_found(request, f"การแจ้งเตือน {alert_id}")
+    return RedirectResponse("/alerts", status_code=303)
+
+
+@router.get("/sources")
+def sources_page(request: Request, engine: Engine = Depends(engine_of)):
+    return templates.TemplateResponse(request, "sources.html", {"nav": "sources", "sources": sources.list_sources(engine)})
+
+
+@router.post("/sources/{name}/sync")
+def import_data(request: Request, name: str, engine: Engine = Depends(engine_of)):
+    """The Import Data button: queue a run as POST /api/v1/sources/{name}/sync does, then show the runs."""
+    if not _same_site(request):
+        return _refused(request)
+    try:
+        run_id = queue_run(engine, name)
+    except NotFound:
+        return _not_found(request, f"แหล่งข้อมูล {name}")
+    request.app.state.enqueue_sync(run_id)
+    return RedirectResponse(f"/sync-runs?queued={run_id}", status_code=303)
+
+
+@router.get("/sync-runs")
+def sync_runs_page(request: Request, queued: int | None = None, engine: Engine = Depends(engine_of)):
+    runs = sync_runs.list_runs(engine, RUNS_SHOWN)
+    active = any(run["status"] in ("queued", "running") for run in runs)
+    return templates.TemplateResponse(request, "sync_runs.html", {"nav": "sync_runs", "runs": runs, "queued": queued,
+                                                                  "active": active})
+
+
+def _not_found(request: Request, what: str):
+    return templates.TemplateResponse(request, "not_found.html", {"what": what}, status_code=404)
+
+
+def _same_site(request: Request) -> bool:
+    """A form posted from our own pages (or by a script without an Origin), not from another site."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return False
+    origin = request.headers.get("origin")
+    return not origin or urlsplit(origin).netloc == request.headers.get("host")
+
+
+def _refused(request: Request):
+    return templates.TemplateResponse(request, "refused.html", {}, status_code=403)
+
+
+def when(value: object) -> str:
+    """An instant as the merchant reads it: Thai date and Bangkok time ('20 พฤศจิกายน 2569 10:15')."""
+    if not value:
+        return ""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    moment = moment.astimezone(BANGKOK) if moment.tzinfo else moment
+    return f"{thai_date(moment.date())} {moment:%H:%M}"
+
+
+def tone(status: str) -> str:
+    """The badge a status wears: green when done, red when it went wrong, plain otherwise."""
+    return "badge-issued" if status in GOOD else "badge-void" if status in BAD else ""
+
+
+templates.env.filters.update(when=when)
+templates.env.globals.update(tone=tone, alert_kind=lambda kind: ALERT_KINDS.get(kind, (kind, kind)))

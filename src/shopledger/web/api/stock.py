@@ -1,0 +1,73 @@
+"""Products and stock over REST: levels, a product set up or changed, goods in, a count, movements.
+
+Amounts go in and out as decimal strings; a JSON number for an amount is 422
+`invalid_request` (money is never a float). A receipt or count answers with the movements
+planned at moving-average cost, the journal entry it booked and the new level.
+"""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import Field
+from sqlalchemy import Engine
+
+from shopledger.services import products
+from shopledger.web.api.schemas import Input, MoneyIn, Product, StockChange, StockLevel, StockMovement
+from shopledger.web.auth import Caller, authorize
+from shopledger.web.deps import engine_of
+from shopledger.web.errors import problem_responses
+
+router = APIRouter(tags=["stock"])
+LEVEL_KEYS = tuple(StockLevel.model_fields)  # interfaces.md's stock shape, as `stock --json`
+
+
+class ProductIn(Input):
+    name: str = Field(min_length=1, examples=["น้ำผึ้งป่า 1 ลิตร"])
+    price: MoneyIn
+    cost: MoneyIn | None = Field(None, description="left out: keeps the stored cost")
+    low_stock_at: int | None = Field(None, ge=0, description="left out: keeps the stored level")
+
+
+class ReceiveIn(Input):
+    quantity: int = Field(gt=0, examples=[24])
+    unit_cost: MoneyIn
+    ref: str = Field("", max_length=200, description="the supplier's invoice number")
+
+
+class CountIn(Input):
+    quantity: int = Field(ge=0, examples=[10], description="what was counted on the shelf")
+    ref: str = Field("", max_length=200)
+
+
+@router.get("/products", response_model=list[Product], summary="Products with their price, cost and stock")
+def list_products(engine: Engine = Depends(engine_of)) -> list[dict]:
+    return products.stock_levels(engine)
+
+
+@router.put("/products/{sku}", response_model=Product, responses=problem_responses(422),
+            summary="Add a product, or update it (a cost or low-stock level left out is kept)")
+def put_product(sku: str, body: ProductIn, engine: Engine = Depends(engine_of)) -> dict:
+    return products.add_product(engine, sku, body.name, body.price, body.cost, body.low_stock_at)
+
+
+@router.get("/stock", response_model=list[StockLevel],
+            summary="Per SKU: on hand, reserved, available, average cost, low-stock level")
+def stock_levels(engine: Engine = Depends(engine_of)) -> list[dict]:
+    return [{key: level[key] for key in LEVEL_KEYS} for level in products.stock_levels(engine)]
+
+
+@router.post("/stock/{sku}/receive", response_model=StockChange, responses=problem_responses(404, 422),
+             summary="Goods in at a unit cost: Dr 114101 inventory / Cr 212101 accounts payable")
+def receive(sku: str, body: ReceiveIn, caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+    return products.receive_stock(engine, sku, body.quantity, body.unit_cost, ref=body.ref, actor=caller.actor(engine))
+
+
+@router.post("/stock/{sku}/count", response_model=StockChange, responses=problem_responses(404, 422),
+             summary="A stock count: on hand becomes the quantity; the difference is booked to 531101")
+def count(sku: str, body: CountIn, caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+    return products.count_stock(engine, sku, body.quantity, ref=body.ref, actor=caller.actor(engine))
+
+
+@router.get("/stock/{sku}/movements", response_model=list[StockMovement], responses=problem_responses(404),
+            summary="A SKU's stock movements, newest first, with their causes")
+def movements(sku: str, limit: int | None = Query(None, ge=1, le=10000), engine: Engine = Depends(engine_of)) -> list[dict]:
+    return products.stock_moves(engine, sku, limit)
