@@ -99,15 +99,26 @@ def _reference_books(tmp_path, url) -> tuple:
     return books
 
 
+def _wait_until_orders_stored(engine, child, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and child.poll() is None:
+        with reading(engine) as conn:
+            if conn.execute(select(t.orders.c.id).limit(1)).first() is not None:
+                return
+        time.sleep(0.02)
+    raise AssertionError("the child stored no order before it ended or timed out")
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_a_run_killed_at_a_random_point_then_rerun_ends_as_an_uninterrupted_run(engine, db_url, shop_url, tmp_path, seed):
     load_connectors()
     url, store = shop_url
     expected = _reference_books(tmp_path, url)
     sources.add_source(engine, "web", kind="shop-api", base_url=url, token=TOKEN)
-    store.inject(*[Fault.delay(0.02)] * 40)
+    store.inject(*[Fault.delay(0.05)] * 40)
     child = _child(db_url)
-    time.sleep(random.Random(seed).uniform(0.8, 2.5))
+    _wait_until_orders_stored(engine, child)  # the run is under way: kill it at a random point after
+    time.sleep(random.Random(seed).uniform(0.0, 0.6))
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     store.faults.clear()

@@ -13,11 +13,12 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from shopledger.adapters.db.engine import writing
+from shopledger.adapters.db import orders_repo
+from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import InvalidOrder
-from shopledger.domain.orders.interchange import parse_order
+from shopledger.domain.orders.interchange import parse_order, received_hash
 from shopledger.domain.orders.model import Order
 from shopledger.services.order_books import ChunkOutcome, write_chunk
 
@@ -65,26 +66,47 @@ def take_orders(engine: Engine, records: Iterable[Incoming], *, source: str, act
                 batch_size: int = 1000, now: Callable[[], datetime] = utc_now) -> IntakeReport:
     """Import every good record; list each bad one with its reason."""
     report = IntakeReport()
-    chunk: dict[tuple[str, str], Order] = {}
+    batch: list[Incoming] = []
     for record in records:
+        if record.error is not None:
+            report.failed.append(Failure(record.external_id, record.error, record.position))
+            continue
+        batch.append(record)
+        if len(batch) >= batch_size:
+            _take_batch(engine, batch, source, actor, now(), report)
+            batch = []
+    if batch:
+        _take_batch(engine, batch, source, actor, now(), report)
+    return report
+
+
+def _take_batch(engine: Engine, batch: list[Incoming], source: str, actor: str, now: datetime,
+                report: IntakeReport) -> None:
+    """Records seen before exactly as they are now are unchanged without even being parsed
+    (the re-import of a file); the rest are validated, and the newest of each order written."""
+    hashes = [received_hash(record.data) for record in batch]
+    with reading(engine) as conn:
+        stored = orders_repo.received_hashes(conn, source, [_record_id(r.data) for r in batch])
+    chunk: dict[tuple[str, str], tuple[Order, str]] = {}
+    for record, digest in zip(batch, hashes):
+        if stored.get(_record_id(record.data)) == digest:
+            report.unchanged += 1
+            continue
         order = _validated(record, source, report)
         if order is None:
             continue
         held = chunk.get(order.key)
-        if held is None or held.updated_at <= order.updated_at:
-            chunk[order.key] = order  # the same order twice in one go: the newest wins
-        if len(chunk) >= batch_size:
-            _write(engine, list(chunk.values()), actor, now(), report)
-            chunk = {}
+        if held is None or held[0].updated_at <= order.updated_at:
+            chunk[order.key] = (order, digest)  # the same order twice in one go: the newest wins
     if chunk:
-        _write(engine, list(chunk.values()), actor, now(), report)
-    return report
+        _write(engine, list(chunk.values()), actor, now, report)
+
+
+def _record_id(data: object) -> str:
+    return str(data.get("external_id", "")).strip() if isinstance(data, dict) else ""
 
 
 def _validated(record: Incoming, source: str, report: IntakeReport) -> Order | None:
-    if record.error is not None:
-        report.failed.append(Failure(record.external_id, record.error, record.position))
-        return None
     try:
         return parse_order(record.data, source)
     except InvalidOrder as bad:
@@ -92,16 +114,17 @@ def _validated(record: Incoming, source: str, report: IntakeReport) -> Order | N
         return None
 
 
-def _write(engine: Engine, orders: list[Order], actor: str, now: datetime, report: IntakeReport) -> None:
+def _write(engine: Engine, orders: list[tuple[Order, str]], actor: str, now: datetime,
+           report: IntakeReport) -> None:
     try:
         with writing(engine) as conn:
             report.add(write_chunk(conn, orders, load_policy(conn), actor, now))
         return
     except Exception:  # noqa: BLE001 - one bad order must not sink the chunk: retry one by one
         pass
-    for order in orders:
+    for order, digest in orders:
         try:
             with writing(engine) as conn:
-                report.add(write_chunk(conn, [order], load_policy(conn), actor, now))
+                report.add(write_chunk(conn, [(order, digest)], load_policy(conn), actor, now))
         except Exception as error:  # noqa: BLE001 - recorded with its reason, the run goes on
             report.failed.append(Failure(order.external_id, f"could not be booked: {error}"))

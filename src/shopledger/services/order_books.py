@@ -30,12 +30,13 @@ class ChunkOutcome:
     order_ids: list[int] = field(default_factory=list)
 
 
-def write_chunk(conn: Connection, orders: list[Order], policy: BooksPolicy, actor: str,
+def write_chunk(conn: Connection, orders: list[tuple[Order, str | None]], policy: BooksPolicy, actor: str,
                 now: datetime) -> ChunkOutcome:
+    """`orders`: each with the hash of the record it came from (None when made by us)."""
     outcome = ChunkOutcome()
-    stored = orders_repo.heads_by_key(conn, [o.key for o in orders])
+    stored = orders_repo.heads_by_key(conn, [o.key for o, _ in orders])
     fresh, changed = [], []
-    for order in orders:
+    for order, received in orders:
         head = stored.get(order.key)
         if head is not None and head.updated_at > order.updated_at:
             outcome.unchanged += 1
@@ -46,9 +47,9 @@ def write_chunk(conn: Connection, orders: list[Order], policy: BooksPolicy, acto
         if head is not None and head.fingerprint == print_:
             outcome.unchanged += 1
         elif head is None:  # a new order's data goes to the bulk insert as the JSON text just made
-            fresh.append((order, orders_repo.order_row(order, text, print_, now) | {"created_at": now}))
+            fresh.append((order, orders_repo.order_row(order, text, print_, now, received) | {"created_at": now}))
         else:
-            changed.append((order, head, orders_repo.order_row(order, data, print_, now) | {"oid": head.id}))
+            changed.append((order, head, orders_repo.order_row(order, data, print_, now, received) | {"oid": head.id}))
     new_ids = orders_repo.insert_orders(conn, [row for _, row in fresh])
     orders_repo.update_orders(conn, [row for _, _, row in changed])
     work = [(o, oid, None) for (o, _), oid in zip(fresh, new_ids)] + [(o, h.id, h) for o, h, _ in changed]

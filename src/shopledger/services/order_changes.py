@@ -38,7 +38,7 @@ def create_manual_order(engine: Engine, data: dict, actor: str, now: datetime | 
         order = parse_order(data, MANUAL)
         if _stored(conn, MANUAL, order.external_id) is not None:
             raise Conflict("order_exists", f"order {order.external_id} already exists", {"external_id": order.external_id})
-        write_chunk(conn, [order], load_policy(conn), actor, now)
+        write_chunk(conn, [(order, None)], load_policy(conn), actor, now)
         return order
 
 
@@ -54,7 +54,7 @@ def change_order(engine: Engine, source: str, external_id: str, change: Change, 
         data = change(order_to_dict(current), moment)
         data["updated_at"] = moment.isoformat()
         order = parse_order(data, source)
-        write_chunk(conn, [order], load_policy(conn), actor, moment)
+        write_chunk(conn, [(order, None)], load_policy(conn), actor, moment)
         return order
 
 

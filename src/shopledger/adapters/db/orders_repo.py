@@ -29,20 +29,27 @@ def heads_by_key(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[st
     return found
 
 
-def order_row(order: Order, data: dict | str, fingerprint: str, now: datetime) -> dict:
+def received_hashes(conn: Connection, source: str, external_ids: list[str]) -> dict[str, str | None]:
+    """external_id -> the hash of the record last taken for it, for the ids given."""
+    o = t.orders
+    query = select(o.c.external_id, o.c.received_hash).where(o.c.source == source, o.c.external_id.in_(external_ids))
+    return {row.external_id: row.received_hash for row in conn.execute(query)}
+
+
+def order_row(order: Order, data: dict | str, fingerprint: str, now: datetime, received: str | None = None) -> dict:
     return {
         "source": order.source, "external_id": order.external_id, "channel": str(order.channel),
         "placed_at": order.placed_at, "updated_at": order.updated_at,
         "payment_status": str(order.payment_status), "fulfillment_status": str(order.fulfillment_status),
         "payment_method": str(order.payment_method), "cancelled_at": order.cancelled_at,
         "paid_at": order.paid_at, "total": order.total, "customer_name": order.customer.name[:300],
-        "data": data, "fingerprint": fingerprint, "changed_at": now,
+        "data": data, "fingerprint": fingerprint, "received_hash": received, "changed_at": now,
     }
 
 
 _ORDER_COLUMNS = ["id", "source", "external_id", "channel", "placed_at", "updated_at", "payment_status",
                   "fulfillment_status", "payment_method", "cancelled_at", "paid_at", "total", "customer_name",
-                  "data", "fingerprint", "created_at", "changed_at"]
+                  "data", "fingerprint", "received_hash", "created_at", "changed_at"]
 _INSERT_ORDERS = BulkInsert(t.orders, _ORDER_COLUMNS)
 _INSERT_EVENTS = BulkInsert(t.order_events, ["order_id", "at", "kind", "detail", "actor"])
 
@@ -54,7 +61,7 @@ def insert_orders(conn: Connection, rows: list[dict]) -> list[int]:
 
 
 _UPDATABLE = ("channel", "placed_at", "updated_at", "payment_status", "fulfillment_status", "payment_method",
-              "cancelled_at", "paid_at", "total", "customer_name", "data", "fingerprint", "changed_at")
+              "cancelled_at", "paid_at", "total", "customer_name", "data", "fingerprint", "received_hash", "changed_at")
 
 
 def update_orders(conn: Connection, rows: list[dict]) -> None:

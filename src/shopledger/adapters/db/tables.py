@@ -56,6 +56,7 @@ orders = Table(
     Column("customer_name", String(300), nullable=False),
     Column("data", JSON, nullable=False),  # the whole order in the interchange format
     Column("fingerprint", String(40), nullable=False),
+    Column("received_hash", String(40)),  # the record exactly as a door handed it in, last time
     Column("created_at", UtcDateTime, nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),  # when we last saw it change
     UniqueConstraint("source", "external_id"),
