@@ -7,7 +7,7 @@ from tables.py, so the statement always matches the schema.
 """
 from __future__ import annotations
 
-import json
+import orjson
 from operator import itemgetter
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -33,7 +33,7 @@ def _json_text(value: object) -> str:
     a bare string)."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return orjson.dumps(value).decode()
 
 
 def _converter(column, dialect: str):

@@ -27,10 +27,11 @@ act on, naming the field. Decisions where the spec is silent:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
+
+import orjson
 
 from shopledger.domain.clock import BANGKOK, parse_instant
 from shopledger.domain.errors import InvalidOrder
@@ -484,14 +485,14 @@ def fingerprint_of(data: dict) -> str:
 
 def canonical_json(data: dict) -> str:
     """One text per order content (sorted keys): what is stored and what is fingerprinted."""
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode()
 
 
 def received_hash(data: object) -> str:
     """A hash of a record exactly as a door handed it in (before validation): the same file
     imported again is recognised without parsing a single order."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return fingerprint_of_json(text)
+    return hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str),
+                           digest_size=8).hexdigest()
 
 
 def fingerprint_of_json(text: str) -> str:
