@@ -8,6 +8,7 @@ from tables.py, so the statement always matches the schema.
 from __future__ import annotations
 
 import orjson
+from functools import lru_cache
 from operator import itemgetter
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -22,10 +23,13 @@ def _satang(value: Decimal) -> int:
     return int(value * 100)
 
 
+@lru_cache(maxsize=4096)  # most moments of a batch are the one "now" it was written at
 def _sqlite_moment(value: datetime) -> str:
     """As SQLAlchemy's SQLite DATETIME stores it: naive UTC with microseconds."""
-    text = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ")
-    return text if value.microsecond else text + ".000000"
+    if value.tzinfo is not timezone.utc:
+        value = value.astimezone(timezone.utc)
+    text = value.isoformat(" ", "microseconds")
+    return text[:-6]  # without "+00:00"
 
 
 def _json_text(value: object) -> str:
