@@ -20,7 +20,8 @@ from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import InvalidOrder
 from shopledger.domain.orders.interchange import parse_order, received_hash
 from shopledger.domain.orders.model import Order
-from shopledger.services.order_books import ChunkOutcome, write_chunk
+from shopledger.services.order_books import ChunkOutcome, apply_chunk, write_chunk
+from shopledger.services.order_plan import plan_chunk, still_current
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,18 @@ def _record_id(data: object) -> str:
     return str(data.get("external_id", "")).strip() if isinstance(data, dict) else ""
 
 
+def _plan_then_apply(engine: Engine, orders: list[tuple[Order, str]], actor: str, now: datetime) -> ChunkOutcome:
+    """Plan without the lock (other importers go on meanwhile), apply under it; plan again
+    under the lock only if one of these orders changed in between."""
+    with reading(engine) as conn:
+        chunk = plan_chunk(conn, orders, load_policy(conn), now)
+    with writing(engine) as conn:
+        policy = load_policy(conn)
+        if not still_current(conn, chunk, policy, [order.key for order, _ in orders]):
+            chunk = plan_chunk(conn, orders, policy, now)
+        return apply_chunk(conn, chunk, actor, now)
+
+
 def _validated(record: Incoming, source: str, report: IntakeReport) -> Order | None:
     try:
         return parse_order(record.data, source)
@@ -117,8 +130,7 @@ def _validated(record: Incoming, source: str, report: IntakeReport) -> Order | N
 def _write(engine: Engine, orders: list[tuple[Order, str]], actor: str, now: datetime,
            report: IntakeReport) -> None:
     try:
-        with writing(engine) as conn:
-            report.add(write_chunk(conn, orders, load_policy(conn), actor, now))
+        report.add(_plan_then_apply(engine, orders, actor, now))
         return
     except Exception:  # noqa: BLE001 - one bad order must not sink the chunk: retry one by one
         pass

@@ -3,29 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection
-
-from shopledger.adapters.db import shipping_repo
 from shopledger.domain.orders.model import FulfillmentStatus, Order
 from shopledger.domain.shipping.carriers import normalize_tracking, resolve_carrier, tracking_url
 
 _SHIPPED = {FulfillmentStatus.SHIPPED, FulfillmentStatus.DELIVERED, FulfillmentStatus.RETURNED}
-
-
-class OrderShipments:
-    def __init__(self, conn: Connection, known_order_ids: list[int]):
-        self.conn = conn
-        self.stored = shipping_repo.shipments_by_order(conn, known_order_ids)
-        self.rows: list[dict] = []
-
-    def follow(self, order: Order, order_id: int, now: datetime) -> None:
-        row = shipment_row(order, order_id, self.stored.get(order_id), now)
-        if row is not None:
-            self.rows.append(row)
-
-    def flush(self) -> None:
-        shipping_repo.save_shipments(self.conn, self.rows)
-        self.rows = []
 
 
 def shipment_row(order: Order, order_id: int, stored, now: datetime) -> dict | None:
