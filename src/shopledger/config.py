@@ -1,6 +1,7 @@
 """Settings from the environment (SHOPLEDGER_ prefix) or a .env file."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +16,7 @@ class Settings(BaseSettings):
     port: int = 8000
     timezone: str = "Asia/Bangkok"
     import_batch_size: int = 1000
+    import_workers: int = min(2, os.cpu_count() or 1)  # processes for a big file import
     embedded_worker: bool = True
     huey_url: str = ""  # empty: a SQLite file beside the database (embedded); redis://... at scale
 

@@ -13,8 +13,9 @@ from shopledger.adapters.db.engine import reading
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import domain_errors, emit_json, print_import_report, table
 from shopledger.config import get_settings
-from shopledger.services import setup, tokens
+from shopledger.services import tokens
 from shopledger.services.intake import take_orders
+from shopledger.services.parallel_intake import take_orders_in_parallel
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="shopledger: orders joined to real books.")
 report_app = typer.Typer(no_args_is_help=True, help="Reports.")
@@ -26,6 +27,8 @@ app.add_typer(token_app, name="token")
 @app.command()
 def init() -> None:
     """Create or upgrade the database; seed the chart of accounts and settings."""
+    from shopledger.services import setup  # Alembic is slow to import: only here
+
     setup.init_database(default_engine())
     typer.echo(f"database ready: {default_engine().url.render_as_string(hide_password=True)}")
 
@@ -33,12 +36,20 @@ def init() -> None:
 @app.command("import")
 @domain_errors
 def import_file(path: Path, source: str = typer.Option("import", help="the source name orders are keyed by"),
+                workers: Optional[int] = typer.Option(None, help="processes to import with (default: the cores, at most 2)"),
                 as_json: bool = typer.Option(False, "--json")) -> None:
     """Import a JSON, NDJSON, CSV or XLSX file of orders. Exit 1 if some orders failed."""
+    settings = get_settings()
+    workers = workers or settings.import_workers
     try:
         records = read_orders(path)
-        report = take_orders(default_engine(), records, source=source, actor=f"import {path.name}",
-                             batch_size=get_settings().import_batch_size)
+        if workers > 1:
+            report = take_orders_in_parallel(default_engine().url.render_as_string(hide_password=False), records,
+                                             source=source, actor=f"import {path.name}", workers=workers,
+                                             batch_size=settings.import_batch_size)
+        else:
+            report = take_orders(default_engine(), records, source=source, actor=f"import {path.name}",
+                                 batch_size=settings.import_batch_size)
     except UnreadableFile as error:
         typer.echo(f"error: cannot read {path}: {error}", err=True)
         raise typer.Exit(2) from None
@@ -119,6 +130,7 @@ def _start_embedded_worker():
 @app.command()
 def demo(if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no orders")) -> None:
     """Load the demo shop's orders."""
+    from shopledger.services import setup
     from shopledger.services.demo import load_demo
 
     engine = default_engine()

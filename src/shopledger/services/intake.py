@@ -83,16 +83,26 @@ def take_orders(engine: Engine, records: Iterable[Incoming], *, source: str, act
 
 def _take_batch(engine: Engine, batch: list[Incoming], source: str, actor: str, now: datetime,
                 report: IntakeReport) -> None:
+    take_changed(engine, skip_unchanged(engine, batch, source, report), source, actor, now, report)
+
+
+def skip_unchanged(engine: Engine, batch: list[Incoming], source: str,
+                   report: IntakeReport) -> list[tuple[Incoming, str]]:
     """Records seen before exactly as they are now are unchanged without even being parsed
-    (the re-import of a file); the rest are validated, and the newest of each order written."""
+    (the re-import of a file). Returns the others, each with its hash."""
     hashes = [received_hash(record.data) for record in batch]
     with reading(engine) as conn:
         stored = orders_repo.received_hashes(conn, source, [_record_id(r.data) for r in batch])
+    left = [(r, h) for r, h in zip(batch, hashes) if stored.get(_record_id(r.data)) != h]
+    report.unchanged += len(batch) - len(left)
+    return left
+
+
+def take_changed(engine: Engine, records: list[tuple[Incoming, str]], source: str, actor: str, now: datetime,
+                 report: IntakeReport) -> None:
+    """Validate, keep the newest version of each order, and write them."""
     chunk: dict[tuple[str, str], tuple[Order, str]] = {}
-    for record, digest in zip(batch, hashes):
-        if stored.get(_record_id(record.data)) == digest:
-            report.unchanged += 1
-            continue
+    for record, digest in records:
         order = _validated(record, source, report)
         if order is None:
             continue

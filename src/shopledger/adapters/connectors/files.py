@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import ijson
-import openpyxl
 import python_calamine
 
 from shopledger.domain.clock import BANGKOK
@@ -179,6 +178,9 @@ def _first_line(error: Exception) -> str:
     return text.strip().splitlines()[0] if text.strip() else type(error).__name__
 
 
+_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)  # one decoder: json.loads(..., parse_float=) makes one a line
+
+
 def _read_ndjson(path: Path) -> Iterator[RawOrder]:
     with path.open("rb") as handle:
         for number, line in enumerate(handle, 1):
@@ -188,7 +190,7 @@ def _read_ndjson(path: Path) -> Iterator[RawOrder]:
                 continue
             position = f"line {number}"
             try:
-                item = json.loads(line.decode("utf-8"), parse_float=Decimal)  # as in _json_items
+                item = _DECIMAL_JSON.decode(line.decode("utf-8"))  # as in _json_items
             except UnicodeDecodeError:
                 yield RawOrder(position, None, error="not UTF-8 text")
             except ValueError as error:
@@ -453,6 +455,8 @@ def _csv_value(value: object) -> str:
 def write_orders_xlsx(orders: Iterable[dict], path: str | Path, *, thai_headers: bool = False) -> None:
     """Write interchange dicts as XLSX the way a merchant's sheet holds them: amounts and
     quantities as numbers, times as Bangkok date-times, flags as booleans."""
+    import openpyxl  # only when writing a spreadsheet: it is slow to import
+
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("orders")
     sheet.append(_header(thai_headers))

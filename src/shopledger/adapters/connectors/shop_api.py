@@ -259,6 +259,9 @@ class _Transient(Exception):
         self.retry_after = retry_after
 
 
+_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)  # money that comes as a JSON number stays exact
+
+
 class ShopApiConnector:
     """Pulls pages of orders changed since a moment; retries what is worth retrying.
 
@@ -405,7 +408,7 @@ def _decode(page: int, response: httpx2.Response) -> tuple[list, bool]:
     """The page's `data` entries, and whether it is the last page."""
     try:
         # Decimal, not float, for any JSON number: a shop that sends 350.5 keeps its digits.
-        body = json.loads(response.content, parse_float=Decimal)
+        body = _DECIMAL_JSON.decode(response.content.decode("utf-8"))
     except ValueError:
         raise MalformedPage(page, "the body is not JSON") from None
     if not isinstance(body, dict):

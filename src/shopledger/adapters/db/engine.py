@@ -43,9 +43,29 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
+_writer_gate = None  # a lock shared by the processes of one parallel import, when there is one
+
+
+def share_writer_gate(lock) -> None:
+    """Processes of one import take turns at writing through this lock: a waiter wakes the moment
+    the lock is free, where SQLite's busy handler would sleep up to 100 ms between tries."""
+    global _writer_gate
+    _writer_gate = lock
+
+
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """A transaction that writes the books: commits on success, rolls back on any error."""
+    if _writer_gate is None:
+        with _write_transaction(engine) as conn:
+            yield conn
+        return
+    with _writer_gate, _write_transaction(engine) as conn:
+        yield conn
+
+
+@contextmanager
+def _write_transaction(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         conn.info["write"] = True
         try:

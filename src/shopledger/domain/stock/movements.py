@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from shopledger.domain.errors import DomainError
@@ -252,7 +252,8 @@ def cost_movements(planned: Iterable[Movement], positions: Mapping[str, StockPos
         out_qty[move.sku] -= move.on_hand_delta
         out_value[move.sku] -= value
         positions[move.sku] = costing.reserve(pos, move.reserved_delta)
-        result += [replace(move, value_delta=value)] + extra
+        result += [Movement(move.sku, move.kind, move.on_hand_delta, move.reserved_delta, value,
+                            move.cause, move.ref, move.refund_id)] + extra
     return Costed(result, positions)
 
 
