@@ -4,13 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from shopledger.domain.errors import DomainError
 from shopledger.domain.money import ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class JournalLine:
+class JournalLine(NamedTuple):
+    """One line of an entry. A NamedTuple, not a dataclass: a large import makes millions."""
+
     account: str
     debit: Decimal = ZERO
     credit: Decimal = ZERO

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from shopledger.domain.money import ZERO, allocate, from_satang, round_half_up, to_satang
 from shopledger.domain.orders.model import Order
@@ -38,8 +39,7 @@ def vat_on(net: Decimal, rate: Decimal) -> Decimal:
     return round_half_up(net * rate / 100)
 
 
-@dataclass(frozen=True, slots=True)
-class AmountLine:
+class AmountLine(NamedTuple):
     sku: str
     name: str
     quantity: int

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from shopledger.domain.errors import DomainError
 from shopledger.domain.orders.model import FulfillmentStatus, Order
@@ -35,9 +36,9 @@ class MovementKind(StrEnum):
     REVALUE = "revalue"   # value only: the COGS true-up when oversold units are settled
 
 
-@dataclass(frozen=True, slots=True)
-class Movement:
-    """One change to one SKU. `ref` is the order ("source:external_id") or document behind it."""
+class Movement(NamedTuple):
+    """One change to one SKU. `ref` is the order ("source:external_id") or document behind it.
+    A NamedTuple, not a dataclass: a large import makes hundreds of thousands."""
 
     sku: str
     kind: MovementKind   # compared with ==, so a plain string read back from storage works too
