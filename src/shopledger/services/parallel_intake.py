@@ -27,9 +27,12 @@ def _start_worker(url: str, gate) -> None:
     share_writer_gate(gate)
 
 
-def _take(records: list[tuple[Incoming, str]], source: str, actor: str) -> dict:
+def _take(records: list[tuple], source: str, actor: str) -> dict:
+    """`records`: (position, external_id, data, hash) tuples, which cross processes more cheaply
+    than dataclasses."""
     report = IntakeReport()
-    take_changed(_engine, records, source, actor, utc_now(), report)
+    changed = [(Incoming(position, external_id, data), digest) for position, external_id, data, digest in records]
+    take_changed(_engine, changed, source, actor, utc_now(), report)
     return report.as_dict() | {"failed": [(f.external_id, f.reason, f.position) for f in report.failed]}
 
 
@@ -49,7 +52,8 @@ def take_orders_in_parallel(url: str, records: Iterable[Incoming], *, source: st
                                                initargs=(url, context.Lock()))
             if len(pending) >= 2 * workers:
                 _collect(pending.popleft(), report)
-            pending.append(pool.submit(_take, changed, source, actor))
+            plain = [(r.position, r.external_id, r.data, digest) for r, digest in changed]
+            pending.append(pool.submit(_take, plain, source, actor))
         while pending:
             _collect(pending.popleft(), report)
     finally:

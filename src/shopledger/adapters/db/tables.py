@@ -75,7 +75,7 @@ documents = Table(
     Column("number", String(30), nullable=False, unique=True),
     Column("kind", String(30), nullable=False),
     Column("status", String(10), nullable=False),
-    Column("order_id", ForeignKey("orders.id"), nullable=False, index=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False),  # indexed by (order_id, kind, cause)
     Column("date", Date, nullable=False),
     Column("total", Money, nullable=False),
     Column("vat", Money, nullable=False),
@@ -94,7 +94,7 @@ journal_entries = Table(
     Column("date", Date, nullable=False, index=True),
     Column("memo", String(300), nullable=False),
     Column("event", String(40), nullable=False),
-    Column("order_id", ForeignKey("orders.id"), index=True),
+    Column("order_id", ForeignKey("orders.id")),  # indexed by (order_id, cause)
     Column("cause", String(160)),  # unique per order: posting twice is a no-op
     Column("document_number", String(30)),
     Column("reverses_id", ForeignKey("journal_entries.id")),
