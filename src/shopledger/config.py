@@ -15,7 +15,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = "Asia/Bangkok"
-    import_batch_size: int = 2000
+    import_batch_size: int = 1000
     import_workers: int = min(2, os.cpu_count() or 1)  # processes for a big file import
     embedded_worker: bool = True
     huey_url: str = ""  # empty: a SQLite file beside the database (embedded); redis://... at scale

@@ -50,7 +50,7 @@ def take_orders_in_parallel(url: str, records: Iterable[Incoming], *, source: st
                 continue
             pool = pool or ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                                initargs=(url, context.Lock()))
-            if len(pending) >= 2 * workers:
+            if len(pending) > workers:
                 _collect(pending.popleft(), report)
             plain = [(r.position, r.external_id, r.data, digest) for r, digest in changed]
             pending.append(pool.submit(_take, plain, source, actor))
