@@ -74,3 +74,24 @@ def test_a_run_failing_midway_keeps_what_it_stored_and_the_next_resumes(engine, 
     assert again.status == "succeeded"
     assert again.report.created == 16 and again.report.unchanged < 14  # resumed near the cursor
     assert sources.list_sources(engine)[0]["cursor"] > cursor
+
+
+def test_a_run_stored_by_worker_processes_matches_one_stored_here(engine, db_url, shop, tmp_path):
+    """Over real HTTP (the workers are other processes); the books are those of an in-process run."""
+    from shopledger.adapters.db.engine import make_engine
+    from shopledger.demo_shop.app import create_shop_app
+    from shopledger.demo_shop.server import serve_in_thread
+    from shopledger.services.setup import init_database
+
+    with serve_in_thread(create_shop_app(shop, "shop-token")) as url:
+        sources.add_source(engine, "web", kind="shop-api", base_url=url, token="shop-token")
+        parallel = run_source_sync(engine, "web", workers=2, flush_at=5, extra_settings={"page_size": 4})
+        here = make_engine(f"sqlite:///{tmp_path / 'here.db'}")
+        init_database(here)
+        sources.add_source(here, "web", kind="shop-api", base_url=url, token="shop-token")
+        single = run_source_sync(here, "web", flush_at=5, extra_settings={"page_size": 4})
+    assert parallel.status == single.status == "succeeded"
+    assert (parallel.report.created, parallel.pages) == (single.report.created, single.pages) == (30, 8)
+    strip = lambda docs: sorted((d["kind"], d["total"], d["order"]["external_id"]) for d in docs)  # noqa: E731
+    assert strip(_documents(engine)) == strip(_documents(here))
+    assert sources.list_sources(engine)[0]["cursor"] == sources.list_sources(here)[0]["cursor"]

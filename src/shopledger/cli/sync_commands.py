@@ -7,6 +7,7 @@ import typer
 
 from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.cli.output import domain_errors, emit_json, print_import_report, table
+from shopledger.config import get_settings
 from shopledger.services import sources, sync_runs
 from shopledger.services.sync import run_source_sync
 
@@ -42,7 +43,8 @@ def source_list(as_json: bool = typer.Option(False, "--json")) -> None:
 def sync(name: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Import Data now: pull the source and reconcile every order. Exit 1 if some orders failed, 2 if the run failed."""
     load_connectors()
-    outcome = domain_errors(lambda: run_source_sync(default_engine(), name))()
+    workers = get_settings().import_workers
+    outcome = domain_errors(lambda: run_source_sync(default_engine(), name, workers=workers))()
     result = outcome.as_dict()
     if as_json:
         emit_json(result)

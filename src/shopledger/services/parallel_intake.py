@@ -1,9 +1,9 @@
-"""A big import on several processes: each takes whole batches through the same engine.
+"""Taking orders on several processes: each takes whole batches through the same engine.
 
 Planning a batch (validating, deciding documents and stock) runs without the books' lock, so
 two processes plan at once and take turns only to apply; numbers stay gapless because they are
-taken under the lock. The reader stays in this process and keeps only a few batches in flight,
-so memory does not grow with the file.
+taken under the lock. This process reads, skips what it has seen before exactly as it is, and
+keeps only a few batches in flight, so memory does not grow with the file or the shop.
 """
 from __future__ import annotations
 
@@ -36,31 +36,78 @@ def _take(records: list[tuple], source: str, actor: str) -> dict:
     return report.as_dict() | {"failed": [(f.external_id, f.reason, f.position) for f in report.failed]}
 
 
+class Taken:
+    """A batch handed to the workers: `result()` waits for it and returns its report."""
+
+    def __init__(self, skipped: IntakeReport, future: Future | None):
+        self.skipped, self.future = skipped, future
+
+    def result(self) -> IntakeReport:
+        report = self.skipped
+        if self.future is not None:
+            part = self.future.result()
+            report.created += part["created"]
+            report.updated += part["updated"]
+            report.unchanged += part["unchanged"]
+            report.failed += [Failure(*failure) for failure in part["failed"]]
+        return report
+
+
+class ParallelTaker:
+    """Hands batches of one source's orders to worker processes, started at the first batch
+    with something new in it. While it is open this process writes through the same gate."""
+
+    def __init__(self, url: str, *, source: str, actor: str, workers: int = 2):
+        self.url, self.source, self.actor, self.workers = url, source, actor, workers
+        self.engine = make_engine(url)
+        self._context = multiprocessing.get_context("spawn")
+        self._gate = self._context.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        share_writer_gate(self._gate)
+
+    def take(self, batch: list[Incoming]) -> Taken:
+        report = IntakeReport()
+        changed = skip_unchanged(self.engine, batch, self.source, report)
+        if not changed:
+            return Taken(report, None)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_start_worker,
+                                             initargs=(self.url, self._gate))
+        plain = [(r.position, r.external_id, r.data, digest) for r, digest in changed]
+        return Taken(report, self._pool.submit(_take, plain, self.source, self.actor))
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+        share_writer_gate(None)
+        self.engine.dispose()
+
+    def __enter__(self) -> ParallelTaker:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def take_orders_in_parallel(url: str, records: Iterable[Incoming], *, source: str, actor: str, workers: int = 2,
                             batch_size: int = 1000) -> IntakeReport:
     report = IntakeReport()
-    engine = make_engine(url)
-    context = multiprocessing.get_context("spawn")
-    pool: ProcessPoolExecutor | None = None  # started only once a batch has something new
-    pending: deque[Future] = deque()  # oldest first, so failures are listed in file order
-    try:
+    pending: deque[Taken] = deque()  # oldest first, so failures are listed in file order
+    with ParallelTaker(url, source=source, actor=actor, workers=workers) as taker:
         for batch in _batches(records, batch_size, report):
-            changed = skip_unchanged(engine, batch, source, report)
-            if not changed:
-                continue
-            pool = pool or ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                               initargs=(url, context.Lock()))
             if len(pending) > workers:
-                _collect(pending.popleft(), report)
-            plain = [(r.position, r.external_id, r.data, digest) for r, digest in changed]
-            pending.append(pool.submit(_take, plain, source, actor))
+                _add(report, pending.popleft().result())
+            pending.append(taker.take(batch))
         while pending:
-            _collect(pending.popleft(), report)
-    finally:
-        if pool is not None:
-            pool.shutdown()
-        engine.dispose()
+            _add(report, pending.popleft().result())
     return report
+
+
+def _add(report: IntakeReport, part: IntakeReport) -> None:
+    report.created += part.created
+    report.updated += part.updated
+    report.unchanged += part.unchanged
+    report.failed += part.failed
 
 
 def _batches(records: Iterable[Incoming], size: int, report: IntakeReport) -> Iterator[list[Incoming]]:
@@ -76,11 +123,3 @@ def _batches(records: Iterable[Incoming], size: int, report: IntakeReport) -> It
             batch = []
     if batch:
         yield batch
-
-
-def _collect(future: Future, report: IntakeReport) -> None:
-    part = future.result()
-    report.created += part["created"]
-    report.updated += part["updated"]
-    report.unchanged += part["unchanged"]
-    report.failed += [Failure(*failure) for failure in part["failed"]]

@@ -6,7 +6,10 @@ stored; re-reading an order changes nothing, so the overlap and a rerun cost onl
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from queue import Queue
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +21,8 @@ from shopledger.adapters.db.engine import writing
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.sync.connector import CONNECTORS, ConnectorRegistry, PulledPage, resume_from
-from shopledger.services.intake import Incoming, IntakeReport, take_orders
+from shopledger.services.intake import Failure, Incoming, IntakeReport, take_orders
+from shopledger.services.parallel_intake import ParallelTaker
 
 FLUSH_AT = 1000  # orders gathered across pages before one write: fewer, bigger transactions
 
@@ -47,7 +51,10 @@ def queue_run(engine: Engine, source_name: str, trigger: str = "manual", now: Ca
 
 def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual", run_id: int | None = None,
                     connectors: ConnectorRegistry = CONNECTORS, extra_settings: Mapping[str, Any] | None = None,
-                    flush_at: int = FLUSH_AT, now: Callable[[], datetime] = utc_now) -> RunOutcome:
+                    flush_at: int = FLUSH_AT, workers: int = 1,
+                    now: Callable[[], datetime] = utc_now) -> RunOutcome:
+    """One run of Import Data. With `workers` > 1 the orders are stored by that many processes
+    while this one keeps pulling pages (the CLI does this; the job worker stores in-process)."""
     with writing(engine) as conn:
         source = sync_repo.source_by_name(conn, source_name, with_secrets=True)
         if source is None:
@@ -61,7 +68,13 @@ def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual"
     outcome = RunOutcome(run_id)
     try:
         connector = connectors.create(source.kind, _settings(source) | dict(extra_settings or {}))
-        _pull_and_store(engine, source, connector.pull(since), outcome, flush_at, now)
+        pages = prefetched(connector.pull(since))
+        if workers > 1:
+            url = engine.url.render_as_string(hide_password=False)
+            with ParallelTaker(url, source=source.name, actor=f"sync run {run_id}", workers=workers) as taker:
+                _pull_and_store(engine, source, pages, outcome, flush_at, now, taker)
+        else:
+            _pull_and_store(engine, source, pages, outcome, flush_at, now, None)
         outcome.status = "succeeded"
     except DomainError as error:
         outcome.status, outcome.error = "failed", error.message
@@ -72,28 +85,98 @@ def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual"
     return outcome
 
 
+def prefetched(pages: Iterator[PulledPage], ahead: int = 4) -> Iterator[PulledPage]:
+    """Pull the next pages on a thread while this one is stored: the shop's answer time and
+    ours overlap. A fault while pulling is raised here, after the pages before it."""
+    queue: Queue = Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def pull() -> None:
+        try:
+            for page in pages:
+                if stop.is_set():
+                    return
+                queue.put(page)
+            queue.put(_END)
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer, who raises it
+            queue.put(error)
+
+    threading.Thread(target=pull, daemon=True, name="pull-pages").start()
+    try:
+        while (item := queue.get()) is not _END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while not queue.empty():  # let a blocked puller see the stop
+            queue.get_nowait()
+
+
+_END = object()
+
+
 def _settings(source) -> dict:
     return {"base_url": source.base_url, "token": source.token, "name": source.name}
 
 
-def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, flush_at: int, now) -> None:
-    pending: list[PulledPage] = []
+def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, flush_at: int, now,
+                    taker: ParallelTaker | None) -> None:
+    """Gather pages, hand them to be stored, and settle each hand-over in order: the cursor
+    moves past a page only once it and every page before it are stored."""
+    gathered: list[PulledPage] = []
+    handed: deque[tuple[object, list[PulledPage]]] = deque()
+    ahead = taker.workers if taker else 0
     try:
         for page in pages:
-            pending.append(page)
-            if sum(len(p.records) for p in pending) >= flush_at or page.last_page:
-                _flush(engine, source, pending, outcome, now)
-                pending = []
+            gathered.append(page)
+            if sum(len(p.records) for p in gathered) >= flush_at or page.last_page:
+                handed.append(_hand_over(engine, source, gathered, outcome, now, taker))
+                gathered = []
+                while len(handed) > ahead:
+                    _settle(engine, source, *handed.popleft(), outcome, now)
     finally:
-        if pending:  # a fault on a later page keeps what was already read
-            _flush(engine, source, pending, outcome, now)
+        if gathered:  # a fault on a later page keeps what was already read
+            handed.append(_hand_over(engine, source, gathered, outcome, now, taker))
+        while handed:
+            _settle(engine, source, *handed.popleft(), outcome, now)
 
 
-def _flush(engine: Engine, source, pages: list[PulledPage], outcome: RunOutcome, now) -> None:
-    """Store the gathered pages (the newest copy of an order wins), then move the cursor."""
+class _Stored:
+    """A hand-over already stored in this process."""
+
+    def __init__(self, report: IntakeReport):
+        self.report = report
+
+    def result(self) -> IntakeReport:
+        return self.report
+
+
+class _WithFailures:
+    """A hand-over to the workers, with the records that could not even be mapped."""
+
+    def __init__(self, handle, failed: list[Failure]):
+        self.handle, self.failed = handle, failed
+
+    def result(self) -> IntakeReport:
+        report = self.handle.result()
+        report.failed = self.failed + report.failed
+        return report
+
+
+def _hand_over(engine: Engine, source, pages: list[PulledPage], outcome: RunOutcome, now, taker):
+    """Store the gathered pages (the newest copy of an order wins), here or on the workers."""
     records = [Incoming(f"page {p.number}", r.external_id, r.data, r.error) for p in pages for r in p.records]
+    if taker is not None:
+        failed = [Failure(r.external_id, r.error, r.position) for r in records if r.error is not None]
+        return _WithFailures(taker.take([r for r in records if r.error is None]), failed), pages
     report = take_orders(engine, records, source=source.name, actor=f"sync run {outcome.run_id}",
                          batch_size=len(records) + 1, now=now)
+    return _Stored(report), pages
+
+
+def _settle(engine: Engine, source, handle, pages: list[PulledPage], outcome: RunOutcome, now) -> None:
+    report = handle.result()
     newest = max((p.max_updated_at for p in pages if p.max_updated_at), default=None)
     with writing(engine) as conn:
         if newest is not None:
