@@ -7,7 +7,7 @@ recorded with its reason and every other one still goes in.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -52,11 +52,13 @@ class IntakeReport:
     failed: list[Failure] = field(default_factory=list)
     order_ids: list[int] = field(default_factory=list)
 
-    def add(self, outcome: ChunkOutcome) -> None:
+    def add(self, outcome: ChunkOutcome | IntakeReport) -> None:
         self.created += outcome.created
         self.updated += outcome.updated
         self.unchanged += outcome.unchanged
         self.order_ids += outcome.order_ids
+        if isinstance(outcome, IntakeReport):
+            self.failed += outcome.failed
 
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
@@ -67,18 +69,24 @@ def take_orders(engine: Engine, records: Iterable[Incoming], *, source: str, act
                 batch_size: int = 1000, now: Callable[[], datetime] = utc_now) -> IntakeReport:
     """Import every good record; list each bad one with its reason."""
     report = IntakeReport()
+    for batch in readable_batches(records, batch_size, report):
+        _take_batch(engine, batch, source, actor, now(), report)
+    return report
+
+
+def readable_batches(records: Iterable[Incoming], size: int, report: IntakeReport) -> Iterator[list[Incoming]]:
+    """Batches of the records that could be read; one that could not is failed with its reason."""
     batch: list[Incoming] = []
     for record in records:
         if record.error is not None:
             report.failed.append(Failure(record.external_id, record.error, record.position))
             continue
         batch.append(record)
-        if len(batch) >= batch_size:
-            _take_batch(engine, batch, source, actor, now(), report)
+        if len(batch) >= size:
+            yield batch
             batch = []
     if batch:
-        _take_batch(engine, batch, source, actor, now(), report)
-    return report
+        yield batch
 
 
 def _take_batch(engine: Engine, batch: list[Incoming], source: str, actor: str, now: datetime,

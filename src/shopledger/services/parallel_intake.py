@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from sqlalchemy import Engine
 
 from shopledger.adapters.db.engine import make_engine, share_writer_gate
 from shopledger.domain.clock import utc_now
-from shopledger.services.intake import Failure, Incoming, IntakeReport, skip_unchanged, take_changed
+from shopledger.services.intake import (
+    Failure, Incoming, IntakeReport, readable_batches, skip_unchanged, take_changed,
+)
 
 _engine: Engine | None = None
 
@@ -46,10 +48,8 @@ class Taken:
         report = self.skipped
         if self.future is not None:
             part = self.future.result()
-            report.created += part["created"]
-            report.updated += part["updated"]
-            report.unchanged += part["unchanged"]
-            report.failed += [Failure(*failure) for failure in part["failed"]]
+            report.add(IntakeReport(part["created"], part["updated"], part["unchanged"],
+                                    [Failure(*failure) for failure in part["failed"]]))
         return report
 
 
@@ -94,32 +94,10 @@ def take_orders_in_parallel(url: str, records: Iterable[Incoming], *, source: st
     report = IntakeReport()
     pending: deque[Taken] = deque()  # oldest first, so failures are listed in file order
     with ParallelTaker(url, source=source, actor=actor, workers=workers) as taker:
-        for batch in _batches(records, batch_size, report):
+        for batch in readable_batches(records, batch_size, report):
             if len(pending) > workers:
-                _add(report, pending.popleft().result())
+                report.add(pending.popleft().result())
             pending.append(taker.take(batch))
         while pending:
-            _add(report, pending.popleft().result())
+            report.add(pending.popleft().result())
     return report
-
-
-def _add(report: IntakeReport, part: IntakeReport) -> None:
-    report.created += part.created
-    report.updated += part.updated
-    report.unchanged += part.unchanged
-    report.failed += part.failed
-
-
-def _batches(records: Iterable[Incoming], size: int, report: IntakeReport) -> Iterator[list[Incoming]]:
-    """Batches of readable records; a record that could not even be read is failed here."""
-    batch: list[Incoming] = []
-    for record in records:
-        if record.error is not None:
-            report.failed.append(Failure(record.external_id, record.error, record.position))
-            continue
-        batch.append(record)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
