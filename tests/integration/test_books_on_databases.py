@@ -17,7 +17,7 @@ from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy, set_vat_rate, write_settings
 from shopledger.domain.accounting.documents import DocumentKind, DocumentStatus
 from shopledger.domain.accounting.journal import JournalLine
-from shopledger.domain.orders.interchange import order_to_dict
+from shopledger.domain.orders.canonical import order_to_dict
 from shopledger.services.intake import Incoming, take_orders
 from tests.builders import priced_order_dict
 from tests.unit.test_books_properties import (

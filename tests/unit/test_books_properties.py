@@ -29,7 +29,8 @@ from shopledger.domain.accounting.numbering import PREFIXES, format_number, peri
 from shopledger.domain.accounting.vat import VatRate
 from shopledger.domain.clock import BANGKOK
 from shopledger.domain.money import ZERO
-from shopledger.domain.orders.interchange import fingerprint, parse_order
+from shopledger.domain.orders.canonical import fingerprint
+from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.orders.model import Order, OrderClass, PaymentStatus
 from shopledger.domain.sync.policy import BooksPolicy, amounts_key
 from tests.builders import priced_order_dict

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shopledger.domain.errors import InvalidOrder
-from shopledger.domain.orders.interchange import fingerprint, order_to_dict, parse_order
+from shopledger.domain.orders.canonical import fingerprint, order_to_dict
+from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.orders.model import Channel, FulfillmentStatus, PaymentMethod, PaymentStatus
 from shopledger.domain.orders.taxid import check_digit
 from tests.builders import make_order_dict

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 
-from shopledger.demo.shop_source import DEMO_TOKEN, MOUNT_PATH
+from shopledger.demo.shop_source import DEMO_TOKEN
 from shopledger.demo_shop.app import ORDERS_PATH, answer_orders
 from shopledger.demo_shop.store import ShopStore
 

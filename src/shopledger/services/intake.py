@@ -18,7 +18,8 @@ from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import InvalidOrder
-from shopledger.domain.orders.interchange import parse_order, received_hash
+from shopledger.domain.orders.canonical import received_hash
+from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.orders.model import Order
 from shopledger.services.order_books import ChunkOutcome, apply_chunk, write_chunk
 from shopledger.services.order_plan import plan_chunk, still_current

@@ -15,7 +15,8 @@ from shopledger.adapters.db.engine import writing
 from shopledger.adapters.db.settings_repo import load_policy
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import Conflict, NotFound
-from shopledger.domain.orders.interchange import order_to_dict, parse_order
+from shopledger.domain.orders.canonical import order_to_dict
+from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.orders.model import Order
 from shopledger.domain.shipping.carriers import resolve_carrier
 from shopledger.services.order_books import write_chunk

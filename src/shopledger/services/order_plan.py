@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from shopledger.adapters.db import books_repo, orders_repo, shipping_repo, stock_repo
 from shopledger.domain.accounting.apply import BooksChange, bring_books_up_to_date
 from shopledger.domain.accounting.documents import HeldDocument, OrderBooks
-from shopledger.domain.orders.interchange import canonical_json, fingerprint_of_json, order_to_dict
+from shopledger.domain.orders.canonical import canonical_json, fingerprint_of_json, order_to_dict
 from shopledger.domain.orders.model import Order
 from shopledger.domain.stock.movements import Movement, OrderStockState, plan_order_stock
 from shopledger.domain.sync.policy import BooksPolicy

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, text
 from shopledger.adapters.db.engine import reading
 from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.config import get_settings
-from shopledger.demo_shop.mounted import MOUNT_PATH, demo_shop_app
+from shopledger.demo.shop_source import MOUNT_PATH
+from shopledger.demo_shop.mounted import demo_shop_app
 from shopledger.web import errors
 from shopledger.web.api import (alerts, cod, documents, imports, journal, orders, orders_write, push, reports, shipping,
                                 sources, stock)

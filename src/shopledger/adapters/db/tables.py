@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table,
+    JSON, BigInteger, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table,
     Text, UniqueConstraint,
 )
 
