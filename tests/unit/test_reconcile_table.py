@@ -415,3 +415,24 @@ def test_a_returned_unpaid_cod_order_has_its_invoice_voided():
     now = order(**UNPAID, payment_method="cod", fulfillment_status="returned", updated_at=CANCELLED_AT)
     invoice = invoice_of(now)
     assert reconcile(now, books(invoice), POLICY) == [VoidInvoice(invoice, "order cancelled", date(2026, 11, 25))]
+
+
+def test_a_free_paid_order_that_ships_later_is_not_taken_for_cancelled():
+    """A 0.00 receipt is not 'fully credited' just because no credit note exists."""
+    from datetime import date as _date
+    from decimal import Decimal as _D
+
+    from shopledger.domain.accounting.documents import (DocumentKind as _K, DocumentStatus as _S, Holding as _H,
+                                                        HeldDocument as _Held, OrderBooks as _Books)
+    from shopledger.domain.orders.interchange import parse_order as _parse
+    from shopledger.domain.sync.policy import BooksPolicy as _Policy
+    from shopledger.domain.sync.reconcile import reconcile as _reconcile
+    from tests.builders import make_order_dict as _order
+
+    receipt = _Held(1, _K.RECEIPT_TAX_INVOICE, _S.ISSUED, "RT-202611-00001", _date(2026, 11, 20), _D("0.00"),
+                    _D("0.00"), "sale")
+    books = _Books((receipt,))
+    assert books.holding is _H.RECEIPTED
+    free = _order(lines=[{"sku": "GIFT", "name": "ของแถม", "quantity": 1, "unit_price": "0.00", "discount": "0.00"}],
+                  shipping_fee="0.00", total="0.00", fulfillment_status="shipped")
+    assert _reconcile(_parse(free, "import"), books, _Policy()) == []

@@ -101,9 +101,13 @@ class OrderBooks:
 
     @property
     def holding(self) -> Holding:
-        if self.receipt is not None:
-            fully_credited = self.has_credit_note(CANCEL_CAUSE) or self.credited_total >= self.receipt.total
-            return Holding.CLOSED if fully_credited else Holding.RECEIPTED
+        if not self.documents:
+            return Holding.NONE
+        receipt = self.receipt
+        if receipt is not None:
+            # a free order's receipt (0.00) is not "fully credited" by no credit note at all
+            refunded_whole = receipt.total > ZERO and self.credited_total >= receipt.total
+            return Holding.CLOSED if self.has_credit_note(CANCEL_CAUSE) or refunded_whole else Holding.RECEIPTED
         if self.open_invoice is not None:
             return Holding.INVOICE_OPEN
         if any(d.kind is DocumentKind.INVOICE for d in self.documents):
