@@ -116,9 +116,3 @@ def supersede_queued_daily_runs(conn: Connection, source_id: int, day: date) -> 
 def attach_run_to_due(conn: Connection, source_id: int, day: date, run_id: int) -> None:
     conn.execute(update(t.due_runs).where(t.due_runs.c.source_id == source_id, t.due_runs.c.business_date == day)
                  .values(run_id=run_id))
-
-
-def last_due_date(conn: Connection, source_id: int) -> date | None:
-    d = t.due_runs
-    return conn.execute(select(d.c.business_date).where(d.c.source_id == source_id)
-                        .order_by(d.c.business_date.desc()).limit(1)).scalar()

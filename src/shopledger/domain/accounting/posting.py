@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from shopledger.domain.accounting import chart
 from shopledger.domain.accounting.documents import (
-    DocumentKind, HeldDocument, OrderBooks, RECEIPT_KINDS,
+    DocumentKind, HeldDocument, OrderBooks,
 )
 from shopledger.domain.accounting.journal import EntryDraft, JournalLine, cr, dr, entry, reversal
 from shopledger.domain.accounting.particulars import buyer_of, credit_note_particulars, party, sale_particulars
@@ -160,7 +160,3 @@ def refund_paid_entry(day: date, amount: Decimal, account: str, order: Order) ->
     """Dr 213201 refunds payable; Cr the account the money left from."""
     return entry(day, _memo("refund paid", order), "refund_paid",
                  dr(chart.REFUNDS_PAYABLE, amount), cr(account, amount))
-
-
-def is_receipt(doc: HeldDocument) -> bool:
-    return doc.kind in RECEIPT_KINDS
