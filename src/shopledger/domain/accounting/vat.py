@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from shopledger.domain.money import ZERO, allocate, from_satang, round_half_up, to_satang
@@ -21,6 +22,7 @@ class VatRate:
     starts_on: date
 
 
+@lru_cache(maxsize=1024)  # asked for every document; the answer depends on the day only
 def rate_on(rates: tuple[VatRate, ...], day: date) -> Decimal:
     """The rate in force on `day`: the latest one that had started by then."""
     in_force = [r for r in rates if r.starts_on <= day]
@@ -84,20 +86,20 @@ def order_amounts(order: Order, rate: Decimal, vat_registered: bool) -> Document
         vat = vat_in(total, rate)
     else:
         vat = total - order.expected_total
-    goods_weights = _goods_after_order_discount(order)
+    line_amounts = [line.amount for line in order.lines]
+    goods_weights = _goods_after_order_discount(order, line_amounts)
     shares = allocate(to_satang(vat), goods_weights + [to_satang(order.shipping_fee)])
     lines = tuple(
-        AmountLine(line.sku, line.name, line.quantity, line.unit_price, line.discount,
-                   line.amount, from_satang(share))
-        for line, share in zip(order.lines, shares)
+        AmountLine(line.sku, line.name, line.quantity, line.unit_price, line.discount, amount, from_satang(share))
+        for line, amount, share in zip(order.lines, line_amounts, shares)
     )
     return DocumentAmounts(lines, order.shipping_fee, from_satang(shares[-1]), order.discount,
                            total, vat, rate if vat_registered else ZERO)
 
 
-def _goods_after_order_discount(order: Order) -> list[int]:
+def _goods_after_order_discount(order: Order, line_amounts: list[Decimal]) -> list[int]:
     """Each goods line's taxable amount in satang once the order discount is spread over them."""
-    amounts = [to_satang(line.amount) for line in order.lines]
+    amounts = [to_satang(amount) for amount in line_amounts]
     cuts = allocate(to_satang(order.discount), amounts)
     return [amount - cut for amount, cut in zip(amounts, cuts)]
 

@@ -14,7 +14,7 @@ Overselling (the shop has already sold what it sends, so an order is never refus
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -89,7 +89,7 @@ def _positive(qty: int, what: str) -> None:
 def _remember_cost(pos: StockPosition, fallback: int) -> StockPosition:
     """Keep the average as the last known cost while stock is positive, else `fallback`."""
     last = div_half_up(pos.value, pos.on_hand) if pos.on_hand > 0 else fallback
-    return replace(pos, last_unit_cost=last)
+    return StockPosition(pos.on_hand, pos.reserved, pos.value, last)
 
 
 def _inflow(pos: StockPosition, qty: int, value: int) -> Inflow:
@@ -99,7 +99,7 @@ def _inflow(pos: StockPosition, qty: int, value: int) -> Inflow:
         booked = share(pos.value, covered, -pos.on_hand)   # negative: what left unpaid for
         actual = share(value, covered, qty)
         adjustment = actual + booked
-    moved = replace(pos, on_hand=pos.on_hand + qty, value=pos.value + value - adjustment)
+    moved = StockPosition(pos.on_hand + qty, pos.reserved, pos.value + value - adjustment, pos.last_unit_cost)
     return Inflow(_remember_cost(moved, div_half_up(value, qty)), value, adjustment)
 
 
@@ -133,7 +133,7 @@ def issue(pos: StockPosition, qty: int) -> tuple[StockPosition, int]:
         cost = pos.value + (qty - pos.on_hand) * unit
     else:
         cost = qty * unit
-    moved = replace(pos, on_hand=pos.on_hand - qty, value=pos.value - cost)
+    moved = StockPosition(pos.on_hand - qty, pos.reserved, pos.value - cost, pos.last_unit_cost)
     return _remember_cost(moved, unit), cost
 
 
@@ -152,7 +152,7 @@ def count(pos: StockPosition, counted: int) -> tuple[StockPosition, int]:
         value = share(pos.value, counted, pos.on_hand)
     else:
         value = counted * pos.last_unit_cost
-    moved = replace(pos, on_hand=counted, value=value)
+    moved = StockPosition(counted, pos.reserved, value, pos.last_unit_cost)
     return _remember_cost(moved, pos.unit_cost), value - pos.value
 
 
