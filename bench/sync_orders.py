@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from shopledger.adapters.connectors.shop_api import map_shop_order
+from shopledger.adapters.connectors.shop_orders import map_shop_order
 from shopledger.demo_shop.seed import demo_orders
 from shopledger.demo_shop.server import serve_in_thread
 from shopledger.domain.clock import parse_instant

@@ -9,7 +9,8 @@ from decimal import Decimal
 import httpx2
 import pytest
 
-from shopledger.adapters.connectors.shop_api import STATUS_TABLE, ShopApiConnector, map_shop_order
+from shopledger.adapters.connectors.shop_api import ShopApiConnector
+from shopledger.adapters.connectors.shop_orders import STATUS_TABLE, map_shop_order
 from shopledger.demo_shop import Fault, ShopStore, answer_orders, create_shop_app
 from shopledger.demo_shop.server import serve_in_thread
 from shopledger.domain.clock import parse_instant

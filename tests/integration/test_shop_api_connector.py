@@ -12,14 +12,8 @@ from decimal import Decimal
 import httpx2
 import pytest
 
-from shopledger.adapters.connectors.shop_api import (
-    KIND,
-    ShopApiConnector,
-    build_shop_api,
-    channel_for,
-    map_shop_order,
-    wire_instant,
-)
+from shopledger.adapters.connectors.shop_api import KIND, ShopApiConnector, build_shop_api, wire_instant
+from shopledger.adapters.connectors.shop_orders import channel_for, map_shop_order
 from shopledger.demo_shop import Fault, ShopStore, shop_transport
 from shopledger.demo_shop.store import stamp
 from shopledger.domain.errors import InvalidOrder
