@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from shopledger.adapters.connectors.files import write_orders_csv
+from shopledger.adapters.connectors.file_writers import write_orders_csv
 from tests.builders import make_order_dict
 
 pytestmark = pytest.mark.db

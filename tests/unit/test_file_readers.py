@@ -6,13 +6,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from shopledger.adapters.connectors.files import (
-    RawOrder,
-    UnreadableFile,
-    read_orders,
-    write_orders_csv,
-    write_orders_xlsx,
-)
+from shopledger.adapters.connectors.file_writers import write_orders_csv, write_orders_xlsx
+from shopledger.adapters.connectors.files import RawOrder, UnreadableFile, read_orders
 from shopledger.domain.errors import InvalidOrder
 from shopledger.domain.orders.interchange import parse_order
 from tests.builders import make_order_dict
