@@ -95,3 +95,16 @@ def test_a_run_stored_by_worker_processes_matches_one_stored_here(engine, db_url
     strip = lambda docs: sorted((d["kind"], d["total"], d["order"]["external_id"]) for d in docs)  # noqa: E731
     assert strip(_documents(engine)) == strip(_documents(here))
     assert sources.list_sources(engine)[0]["cursor"] == sources.list_sources(here)[0]["cursor"]
+
+
+def test_a_fault_met_by_the_pulling_process_fails_the_run_with_its_reason(engine, shop):
+    from shopledger.demo_shop.app import create_shop_app
+    from shopledger.demo_shop.server import serve_in_thread
+
+    shop.inject(Fault.delay(0), Fault.http(401))  # page 1 fine, page 2 refused
+    with serve_in_thread(create_shop_app(shop, "shop-token")) as url:
+        sources.add_source(engine, "web", kind="shop-api", base_url=url, token="shop-token")
+        outcome = run_source_sync(engine, "web", workers=2, flush_at=5, extra_settings={"page_size": 4})
+    assert outcome.status == "failed" and "token rejected" in outcome.error and "page 2" in outcome.error
+    assert outcome.report.created == 4  # what came before the fault is kept
+    assert sources.list_sources(engine)[0]["cursor"] is not None

@@ -6,10 +6,8 @@ stored; re-reading an order changes nothing, so the overlap and a rerun cost onl
 """
 from __future__ import annotations
 
-import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
-from queue import Queue
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +20,7 @@ from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.sync.connector import CONNECTORS, ConnectorRegistry, PulledPage, resume_from
 from shopledger.services.intake import Failure, Incoming, IntakeReport, take_orders
+from shopledger.services.page_puller import pulled_on_process, pulled_on_thread
 from shopledger.services.parallel_intake import ParallelTaker
 
 FLUSH_AT = 1000  # orders gathered across pages before one write: fewer, bigger transactions
@@ -67,8 +66,11 @@ def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual"
             return RunOutcome(run_id, status="skipped", error="the run was already taken by another worker")
     outcome = RunOutcome(run_id)
     try:
-        connector = connectors.create(source.kind, _settings(source) | dict(extra_settings or {}))
-        pages = prefetched(connector.pull(since))
+        settings = _settings(source) | dict(extra_settings or {})
+        if workers > 1 and connectors is CONNECTORS and "http_client" not in settings:
+            pages = pulled_on_process(source.kind, settings, since)
+        else:
+            pages = pulled_on_thread(connectors.create(source.kind, settings).pull(since))
         if workers > 1:
             url = engine.url.render_as_string(hide_password=False)
             with ParallelTaker(url, source=source.name, actor=f"sync run {run_id}", workers=workers) as taker:
@@ -83,37 +85,6 @@ def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual"
     with writing(engine) as conn:
         sync_repo.finish_run(conn, run_id, outcome.status, outcome.error, now())
     return outcome
-
-
-def prefetched(pages: Iterator[PulledPage], ahead: int = 4) -> Iterator[PulledPage]:
-    """Pull the next pages on a thread while this one is stored: the shop's answer time and
-    ours overlap. A fault while pulling is raised here, after the pages before it."""
-    queue: Queue = Queue(maxsize=ahead)
-    stop = threading.Event()
-
-    def pull() -> None:
-        try:
-            for page in pages:
-                if stop.is_set():
-                    return
-                queue.put(page)
-            queue.put(_END)
-        except BaseException as error:  # noqa: BLE001 - handed to the consumer, who raises it
-            queue.put(error)
-
-    threading.Thread(target=pull, daemon=True, name="pull-pages").start()
-    try:
-        while (item := queue.get()) is not _END:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while not queue.empty():  # let a blocked puller see the stop
-            queue.get_nowait()
-
-
-_END = object()
 
 
 def _settings(source) -> dict:
@@ -166,7 +137,8 @@ class _WithFailures:
 
 def _hand_over(engine: Engine, source, pages: list[PulledPage], outcome: RunOutcome, now, taker):
     """Store the gathered pages (the newest copy of an order wins), here or on the workers."""
-    records = [Incoming(f"page {p.number}", r.external_id, r.data, r.error) for p in pages for r in p.records]
+    records = [Incoming(f"page {p.number}", r.external_id, r.data, r.error, r.received)
+               for p in pages for r in p.records]
     if taker is not None:
         failed = [Failure(r.external_id, r.error, r.position) for r in records if r.error is not None]
         return _WithFailures(taker.take([r for r in records if r.error is None]), failed), pages

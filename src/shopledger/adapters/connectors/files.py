@@ -98,6 +98,7 @@ class RawOrder:
     external_id: str | None
     data: dict | None = None
     error: str | None = None
+    received: str | None = None  # as services.intake.Incoming: a file leaves the hashing to the engine
 
 
 class UnreadableFile(Exception):

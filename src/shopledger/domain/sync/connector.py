@@ -34,6 +34,7 @@ class PulledRecord:
     data: dict | None
     error: str | None
     updated_at: datetime | None = None
+    received: str | None = None  # the engine's hash of `data`, when worked out off its process
 
     @property
     def ok(self) -> bool:
