@@ -140,9 +140,10 @@ def demo(if_empty: bool = typer.Option(False, "--if-empty", help="only when the 
     typer.echo(load_demo(engine))
 
 
-from shopledger.cli import sync_commands  # noqa: E402 - registered after the app exists
+from shopledger.cli import settings_commands, sync_commands  # noqa: E402 - registered after the app exists
 
 app.add_typer(sync_commands.source_app, name="source")
+app.add_typer(settings_commands.settings_app, name="settings")
 app.command("sync")(sync_commands.sync)
 app.command("sync-runs")(sync_commands.sync_runs_command)
 app.command("worker")(sync_commands.worker)

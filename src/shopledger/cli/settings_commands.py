@@ -1,0 +1,72 @@
+"""CLI: the company on every document, VAT registration and rates, closed periods."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+import typer
+
+from shopledger.bootstrap import default_engine
+from shopledger.cli.output import domain_errors, emit_json
+from shopledger.services import company
+
+settings_app = typer.Typer(no_args_is_help=True, help="The company and the books' settings.")
+
+
+def _show(values: dict, as_json: bool) -> None:
+    if as_json:
+        emit_json(values)
+        return
+    c = values["company"]
+    typer.echo(f"company        {c.get('name')}  tax id {c.get('tax_id') or '(not set)'}  branch {c.get('branch')}")
+    typer.echo(f"address        {c.get('address') or '(not set)'}")
+    typer.echo(f"VAT registered {values['vat_registered']}")
+    typer.echo("VAT rates      " + ", ".join(f"{r['rate']}% from {r['starts_on']}" for r in values["vat_rates"]))
+    typer.echo(f"closed through {values['closed_through'] or '(nothing closed)'}")
+    typer.echo("payment accounts " + ", ".join(f"{m}={a}" for m, a in values["payment_accounts"].items()))
+
+
+@settings_app.command("show")
+def show(as_json: bool = typer.Option(False, "--json")) -> None:
+    """The settings as the books read them."""
+    _show(company.show_settings(default_engine()), as_json)
+
+
+@settings_app.command("company")
+@domain_errors
+def set_company(name: Optional[str] = typer.Option(None), address: Optional[str] = typer.Option(None),
+                tax_id: Optional[str] = typer.Option(None, "--tax-id"), branch: Optional[str] = typer.Option(None),
+                as_json: bool = typer.Option(False, "--json")) -> None:
+    """The seller shown on every new document (issued ones keep theirs)."""
+    fields = {"name": name, "address": address, "tax_id": tax_id, "branch": branch}
+    _show(company.update_settings(default_engine(), company=fields), as_json)
+
+
+@settings_app.command("vat")
+@domain_errors
+def set_vat(registered: bool = typer.Option(..., "--registered/--not-registered"),
+            as_json: bool = typer.Option(False, "--json")) -> None:
+    """VAT-registered: receipts/tax invoices with VAT; not: plain receipts without VAT lines."""
+    _show(company.update_settings(default_engine(), vat_registered=registered), as_json)
+
+
+@settings_app.command("vat-rate")
+@domain_errors
+def set_vat_rate(rate: str, starts_on: str = typer.Option(..., "--from", help="YYYY-MM-DD"),
+                 as_json: bool = typer.Option(False, "--json")) -> None:
+    """A VAT rate (percent) from a day on."""
+    _show(company.set_vat_rate(default_engine(), rate, date.fromisoformat(starts_on)), as_json)
+
+
+@settings_app.command("close-through")
+@domain_errors
+def close_through(day: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Close the books through a day: later entries for it land on the first open day."""
+    _show(company.update_settings(default_engine(), closed_through=date.fromisoformat(day)), as_json)
+
+
+@settings_app.command("payment-account")
+@domain_errors
+def payment_account(method: str, account: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """The account a payment method's money lands in (e.g. card 111301)."""
+    _show(company.update_settings(default_engine(), payment_accounts={method: account}), as_json)

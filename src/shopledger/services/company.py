@@ -1,0 +1,80 @@
+"""The merchant's settings the books read: the company on every document, VAT registration
+and rate (with the day it starts), payment accounts, and the last closed day."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import Engine, select
+
+from shopledger.adapters.db import settings_repo, tables as t
+from shopledger.adapters.db.engine import reading, writing
+from shopledger.domain.accounting.chart import DEFAULT_PAYMENT_ACCOUNTS
+from shopledger.domain.errors import DomainError
+from shopledger.domain.orders.taxid import is_valid_branch, is_valid_tax_id, normalize_tax_id
+
+COMPANY_FIELDS = ("name", "address", "tax_id", "branch")
+
+
+def show_settings(engine: Engine) -> dict:
+    with reading(engine) as conn:
+        values = settings_repo.read_settings(conn)
+        rates = [{"rate": r.rate, "starts_on": r.starts_on.isoformat()}
+                 for r in conn.execute(select(t.vat_rates).order_by(t.vat_rates.c.starts_on))]
+    return {"company": values["company"], "vat_registered": values["vat_registered"], "vat_rates": rates,
+            "payment_accounts": DEFAULT_PAYMENT_ACCOUNTS | (values["payment_accounts"] or {}),
+            "closed_through": values["closed_through"], "timezone": values["timezone"]}
+
+
+def update_settings(engine: Engine, *, company: dict | None = None, vat_registered: bool | None = None,
+                    closed_through: date | None = None, payment_accounts: dict[str, str] | None = None) -> dict:
+    """Change what is given; documents already issued keep the particulars they were issued with."""
+    with writing(engine) as conn:
+        values = settings_repo.read_settings(conn)
+        changes: dict = {}
+        if company:
+            changes["company"] = _checked_company(values["company"] | {k: v for k, v in company.items() if v is not None})
+        if vat_registered is not None:
+            changes["vat_registered"] = vat_registered
+        if closed_through is not None:
+            changes["closed_through"] = closed_through.isoformat()
+        if payment_accounts:
+            changes["payment_accounts"] = _checked_accounts(conn, values["payment_accounts"] or {}, payment_accounts)
+        settings_repo.write_settings(conn, changes)
+    return show_settings(engine)
+
+
+def set_vat_rate(engine: Engine, rate: str, starts_on: date) -> dict:
+    """A VAT rate (percent) from a day on; documents dated before it keep the rate they had."""
+    try:
+        value = Decimal(rate)
+    except InvalidOperation:
+        raise DomainError("invalid_vat_rate", f"VAT rate {rate!r} is not a number") from None
+    if not value.is_finite() or not 0 <= value < 100:
+        raise DomainError("invalid_vat_rate", f"VAT rate {rate} must be a percent from 0 to below 100")
+    with writing(engine) as conn:
+        settings_repo.set_vat_rate(conn, value, starts_on)
+    return show_settings(engine)
+
+
+def _checked_company(company: dict) -> dict:
+    unknown = set(company) - set(COMPANY_FIELDS)
+    if unknown:
+        raise DomainError("invalid_setting", f"unknown company field(s): {', '.join(sorted(unknown))}")
+    if company.get("tax_id"):
+        company["tax_id"] = normalize_tax_id(company["tax_id"])
+        if not is_valid_tax_id(company["tax_id"]):
+            raise DomainError("invalid_tax_id", f"tax id {company['tax_id']} fails the checksum")
+    if company.get("branch") and not is_valid_branch(company["branch"]):
+        raise DomainError("invalid_branch", f"branch {company['branch']!r} is not 5 digits (00000 = head office)")
+    return company
+
+
+def _checked_accounts(conn, current: dict, wanted: dict[str, str]) -> dict:
+    known = {row.code for row in conn.execute(select(t.accounts.c.code))}
+    for method, account in wanted.items():
+        if method not in DEFAULT_PAYMENT_ACCOUNTS:
+            raise DomainError("invalid_setting", f"unknown payment method {method!r}")
+        if account not in known:
+            raise DomainError("unknown_account", f"account {account} is not in the chart of accounts")
+    return current | wanted

@@ -1,0 +1,63 @@
+"""GET/PATCH /settings and POST /settings/vat-rates: the company and the books' settings."""
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine
+
+from shopledger.services import company
+from shopledger.web.api.schemas import Shape
+from shopledger.web.deps import engine_of
+from shopledger.web.errors import problem_responses
+
+router = APIRouter(prefix="/settings", tags=["settings"])
+
+
+class Company(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = None
+    address: str | None = None
+    tax_id: str | None = Field(None, examples=["0105556012341"])
+    branch: str | None = Field(None, examples=["00000"])
+
+
+class SettingsChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    company: Company | None = None
+    vat_registered: bool | None = None
+    closed_through: date | None = None
+    payment_accounts: dict[str, str] | None = Field(None, examples=[{"card": "111301"}])
+
+
+class VatRate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rate: str = Field(pattern=r"^\d{1,2}(\.\d{1,2})?$", examples=["7"])
+    starts_on: date
+
+
+class Settings(Shape):
+    company: dict
+    vat_registered: bool
+    vat_rates: list[dict]
+    payment_accounts: dict[str, str]
+    closed_through: str | None
+    timezone: str
+
+
+@router.get("", response_model=Settings)
+def show(engine: Engine = Depends(engine_of)) -> dict:
+    return company.show_settings(engine)
+
+
+@router.patch("", response_model=Settings, responses=problem_responses(422))
+def change(body: SettingsChange, engine: Engine = Depends(engine_of)) -> dict:
+    fields = body.company.model_dump() if body.company else None
+    return company.update_settings(engine, company=fields, vat_registered=body.vat_registered,
+                                   closed_through=body.closed_through, payment_accounts=body.payment_accounts)
+
+
+@router.post("/vat-rates", response_model=Settings, responses=problem_responses(422))
+def add_vat_rate(body: VatRate, engine: Engine = Depends(engine_of)) -> dict:
+    return company.set_vat_rate(engine, body.rate, body.starts_on)

@@ -1,0 +1,45 @@
+"""The company and the books' settings over REST and the CLI, and what they change."""
+from __future__ import annotations
+
+import pytest
+
+from shopledger.adapters.db import reads
+from shopledger.adapters.db.engine import reading
+from tests.api.conftest import take
+from tests.builders import make_order_dict
+
+pytestmark = pytest.mark.db
+
+
+def test_the_company_set_is_on_the_next_document_and_a_bad_tax_id_is_refused(engine, client, admin):
+    bad = client.patch("/api/v1/settings", json={"company": {"tax_id": "0105556012342"}}, headers=admin)
+    assert bad.status_code == 422 and bad.json()["code"] == "invalid_tax_id"
+    good = client.patch("/api/v1/settings", headers=admin, json={
+        "company": {"name": "ร้านใหม่ จำกัด", "tax_id": "0105556012341", "branch": "00001", "address": "เชียงใหม่"}})
+    assert good.status_code == 200 and good.json()["company"]["name"] == "ร้านใหม่ จำกัด"
+    take(engine, make_order_dict())
+    with reading(engine) as conn:
+        seller = reads.document(conn, "RT-202611-00001")["particulars"]["seller"]
+    assert seller == {"name": "ร้านใหม่ จำกัด", "address": "เชียงใหม่", "tax_id": "0105556012341",
+                      "branch": "00001", "branch_label": "สาขาที่ 00001"}
+
+
+def test_not_vat_registered_gets_receipts_without_vat(engine, client, admin):
+    assert client.patch("/api/v1/settings", json={"vat_registered": False}, headers=admin).status_code == 200
+    take(engine, make_order_dict())
+    with reading(engine) as conn:
+        docs = reads.documents(conn)
+    assert [(d["number"], d["kind"], d["vat"]) for d in docs] == [("RE-202611-00001", "receipt", "0.00")]
+
+
+def test_a_vat_rate_from_a_day_on(engine, client, admin):
+    answer = client.post("/api/v1/settings/vat-rates", json={"rate": "10", "starts_on": "2026-11-01"}, headers=admin)
+    assert [r["rate"] for r in answer.json()["vat_rates"]] == ["7", "10"]
+    take(engine, make_order_dict())  # paid 2026-11-20: 10% of 850.00 inclusive = 77.27
+    with reading(engine) as conn:
+        assert reads.documents(conn)[0]["vat"] == "77.27"
+
+
+def test_a_reader_may_look_but_not_change(client, reader):
+    assert client.get("/api/v1/settings", headers=reader).status_code == 200
+    assert client.patch("/api/v1/settings", json={"vat_registered": False}, headers=reader).status_code == 403

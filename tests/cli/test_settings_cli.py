@@ -1,0 +1,27 @@
+"""`shopledger settings`: show, the company, VAT registration and rate, closing a period."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.db
+
+
+def test_settings_change_and_show(cli):
+    shown = json.loads(cli("settings", "show", "--json").stdout)
+    assert (shown["vat_registered"], shown["vat_rates"]) == (True, [{"rate": "7", "starts_on": "1992-01-01"}])
+    cli("settings", "company", "--name", "ร้านทดสอบ", "--tax-id", "0105556012341", "--branch", "00001")
+    cli("settings", "vat-rate", "10", "--from", "2027-01-01")
+    cli("settings", "close-through", "2026-10-31")
+    cli("settings", "payment-account", "card", "111201")
+    shown = json.loads(cli("settings", "show", "--json").stdout)
+    assert shown["company"]["name"] == "ร้านทดสอบ" and shown["company"]["branch"] == "00001"
+    assert [r["rate"] for r in shown["vat_rates"]] == ["7", "10"]
+    assert shown["closed_through"] == "2026-10-31" and shown["payment_accounts"]["card"] == "111201"
+
+
+def test_bad_settings_are_refused_with_one_line(cli):
+    assert "fails the checksum" in cli("settings", "company", "--tax-id", "0105556012342", code=2).output
+    assert "invalid_vat_rate" in cli("settings", "vat-rate", "abc", "--from", "2027-01-01", code=2).output
+    assert "not in the chart" in cli("settings", "payment-account", "card", "999999", code=2).output
