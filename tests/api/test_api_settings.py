@@ -43,3 +43,14 @@ def test_a_vat_rate_from_a_day_on(engine, client, admin):
 def test_a_reader_may_look_but_not_change(client, reader):
     assert client.get("/api/v1/settings", headers=reader).status_code == 200
     assert client.patch("/api/v1/settings", json={"vat_registered": False}, headers=reader).status_code == 403
+
+
+def test_stuck_rules_over_rest_change_what_is_stuck(engine, client, admin):
+    take(engine, make_order_dict(payment_status="unpaid", paid_at=None))  # placed 2026-11-20
+    stuck = lambda: [o["external_id"] for o in client.get("/api/v1/orders?stuck=true", headers=admin).json()]  # noqa: E731
+    assert stuck() == ["BW-100234"]
+    answer = client.patch("/api/v1/settings", json={"stuck_rules": {"unpaid_after": "off"}}, headers=admin)
+    assert answer.status_code == 200 and answer.json()["stuck_rules"]["unpaid_after"] == "off"
+    assert stuck() == []
+    bad = client.patch("/api/v1/settings", json={"stuck_rules": {"unpaid_after": "soon"}}, headers=admin)
+    assert bad.status_code == 422

@@ -25,3 +25,11 @@ def test_bad_settings_are_refused_with_one_line(cli):
     assert "fails the checksum" in cli("settings", "company", "--tax-id", "0105556012342", code=2).output
     assert "invalid_vat_rate" in cli("settings", "vat-rate", "abc", "--from", "2027-01-01", code=2).output
     assert "not in the chart" in cli("settings", "payment-account", "card", "999999", code=2).output
+
+
+def test_a_stuck_rule_changed_and_switched_off(cli):
+    cli("settings", "stuck-rule", "unpaid_after", "2d")
+    cli("settings", "stuck-rule", "undelivered_after", "off")
+    rules = json.loads(cli("settings", "show", "--json").stdout)["stuck_rules"]
+    assert (rules["unpaid_after"], rules["undelivered_after"], rules["payment_check_after"]) == ("2d", "off", "1d")
+    assert "unknown stuck-order rule" in cli("settings", "stuck-rule", "nope", "1d", code=2).output

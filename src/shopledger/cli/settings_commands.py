@@ -24,6 +24,7 @@ def _show(values: dict, as_json: bool) -> None:
     typer.echo("VAT rates      " + ", ".join(f"{r['rate']}% from {r['starts_on']}" for r in values["vat_rates"]))
     typer.echo(f"closed through {values['closed_through'] or '(nothing closed)'}")
     typer.echo("payment accounts " + ", ".join(f"{m}={a}" for m, a in values["payment_accounts"].items()))
+    typer.echo("stuck after   " + ", ".join(f"{rule}={wait}" for rule, wait in values["stuck_rules"].items()))
 
 
 @settings_app.command("show")
@@ -70,3 +71,11 @@ def close_through(day: str, as_json: bool = typer.Option(False, "--json")) -> No
 def payment_account(method: str, account: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """The account a payment method's money lands in (e.g. card 111301)."""
     _show(company.update_settings(default_engine(), payment_accounts={method: account}), as_json)
+
+
+@settings_app.command("stuck-rule")
+@domain_errors
+def stuck_rule(rule: str, wait: str = typer.Argument(..., help='e.g. 3d, 24h, 1d12h, or "off"'),
+               as_json: bool = typer.Option(False, "--json")) -> None:
+    """How long an order may wait in a state before it is reported stuck (unpaid_after, ...)."""
+    _show(company.update_settings(default_engine(), stuck_rules={rule: wait}), as_json)

@@ -2,7 +2,8 @@
 and rate (with the day it starts), payment accounts, and the last closed day."""
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import fields
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Engine, select
@@ -11,6 +12,7 @@ from shopledger.adapters.db import settings_repo, tables as t
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.accounting.chart import DEFAULT_PAYMENT_ACCOUNTS
 from shopledger.domain.errors import DomainError
+from shopledger.domain.orders.stuck import StuckRules
 from shopledger.domain.orders.taxid import is_valid_branch, is_valid_tax_id, normalize_tax_id
 
 COMPANY_FIELDS = ("name", "address", "tax_id", "branch")
@@ -23,11 +25,13 @@ def show_settings(engine: Engine) -> dict:
                  for r in conn.execute(select(t.vat_rates).order_by(t.vat_rates.c.starts_on))]
     return {"company": values["company"], "vat_registered": values["vat_registered"], "vat_rates": rates,
             "payment_accounts": DEFAULT_PAYMENT_ACCOUNTS | (values["payment_accounts"] or {}),
-            "closed_through": values["closed_through"], "timezone": values["timezone"]}
+            "closed_through": values["closed_through"], "timezone": values["timezone"],
+            "stuck_rules": _rules_shown(values.get("stuck_rules") or {})}
 
 
 def update_settings(engine: Engine, *, company: dict | None = None, vat_registered: bool | None = None,
-                    closed_through: date | None = None, payment_accounts: dict[str, str] | None = None) -> dict:
+                    closed_through: date | None = None, payment_accounts: dict[str, str] | None = None,
+                    stuck_rules: dict[str, object] | None = None) -> dict:
     """Change what is given; documents already issued keep the particulars they were issued with."""
     with writing(engine) as conn:
         values = settings_repo.read_settings(conn)
@@ -40,6 +44,10 @@ def update_settings(engine: Engine, *, company: dict | None = None, vat_register
             changes["closed_through"] = closed_through.isoformat()
         if payment_accounts:
             changes["payment_accounts"] = _checked_accounts(conn, values["payment_accounts"] or {}, payment_accounts)
+        if stuck_rules:
+            wanted = (values.get("stuck_rules") or {}) | stuck_rules
+            StuckRules.from_settings(wanted)  # refuses an unknown rule or a duration it cannot read
+            changes["stuck_rules"] = wanted
         settings_repo.write_settings(conn, changes)
     return show_settings(engine)
 
@@ -55,6 +63,21 @@ def set_vat_rate(engine: Engine, rate: str, starts_on: date) -> dict:
     with writing(engine) as conn:
         settings_repo.set_vat_rate(conn, value, starts_on)
     return show_settings(engine)
+
+
+def _rules_shown(stored: dict) -> dict[str, str]:
+    """Every stuck-order rule with the wait it uses now ("off" when switched off)."""
+    rules = StuckRules.from_settings(stored)
+    return {f.name: _wait(getattr(rules, f.name)) for f in fields(StuckRules)}
+
+
+def _wait(value: timedelta | None) -> str:
+    if value is None:
+        return "off"
+    hours, rest = divmod(int(value.total_seconds()), 3600)
+    days, hours = divmod(hours, 24)
+    text = (f"{days}d" if days else "") + (f"{hours}h" if hours else "") + (f"{rest // 60}m" if rest else "")
+    return text or "0h"
 
 
 def _checked_company(company: dict) -> dict:

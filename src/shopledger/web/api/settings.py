@@ -29,6 +29,7 @@ class SettingsChange(BaseModel):
     vat_registered: bool | None = None
     closed_through: date | None = None
     payment_accounts: dict[str, str] | None = Field(None, examples=[{"card": "111301"}])
+    stuck_rules: dict[str, str] | None = Field(None, examples=[{"unpaid_after": "2d", "unshipped_after": "off"}])
 
 
 class VatRate(BaseModel):
@@ -44,6 +45,7 @@ class Settings(Shape):
     payment_accounts: dict[str, str]
     closed_through: str | None
     timezone: str
+    stuck_rules: dict[str, str]
 
 
 @router.get("", response_model=Settings)
@@ -55,7 +57,8 @@ def show(engine: Engine = Depends(engine_of)) -> dict:
 def change(body: SettingsChange, engine: Engine = Depends(engine_of)) -> dict:
     fields = body.company.model_dump() if body.company else None
     return company.update_settings(engine, company=fields, vat_registered=body.vat_registered,
-                                   closed_through=body.closed_through, payment_accounts=body.payment_accounts)
+                                   closed_through=body.closed_through, payment_accounts=body.payment_accounts,
+                                   stuck_rules=body.stuck_rules)
 
 
 @router.post("/vat-rates", response_model=Settings, responses=problem_responses(422))
