@@ -66,8 +66,10 @@ class ParallelTaker:
         share_writer_gate(self._gate)
 
     def take(self, batch: list[Incoming]) -> Taken:
+        """Hand a batch over; a record that could not even be read is failed here, with its reason."""
         report = IntakeReport()
-        changed = skip_unchanged(self.engine, batch, self.source, report)
+        readable = [record for part in readable_batches(batch, len(batch) + 1, report) for record in part]
+        changed = skip_unchanged(self.engine, readable, self.source, report) if readable else []
         if not changed:
             return Taken(report, None)
         if self._pool is None:

@@ -19,9 +19,9 @@ from shopledger.adapters.db.engine import writing
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.sync.connector import CONNECTORS, ConnectorRegistry, PulledPage, resume_from
-from shopledger.services.intake import Failure, Incoming, IntakeReport, take_orders
+from shopledger.services.intake import Incoming, IntakeReport, take_orders
 from shopledger.services.page_puller import pulled_on_process, pulled_on_thread
-from shopledger.services.parallel_intake import ParallelTaker
+from shopledger.services.parallel_intake import ParallelTaker, Taken
 
 FLUSH_AT = 1000  # orders gathered across pages before one write: fewer, bigger transactions
 
@@ -113,38 +113,15 @@ def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, flush_at
             _settle(engine, source, *handed.popleft(), outcome, now)
 
 
-class _Stored:
-    """A hand-over already stored in this process."""
-
-    def __init__(self, report: IntakeReport):
-        self.report = report
-
-    def result(self) -> IntakeReport:
-        return self.report
-
-
-class _WithFailures:
-    """A hand-over to the workers, with the records that could not even be mapped."""
-
-    def __init__(self, handle, failed: list[Failure]):
-        self.handle, self.failed = handle, failed
-
-    def result(self) -> IntakeReport:
-        report = self.handle.result()
-        report.failed = self.failed + report.failed
-        return report
-
-
 def _hand_over(engine: Engine, source, pages: list[PulledPage], outcome: RunOutcome, now, taker):
     """Store the gathered pages (the newest copy of an order wins), here or on the workers."""
     records = [Incoming(f"page {p.number}", r.external_id, r.data, r.error, r.received)
                for p in pages for r in p.records]
     if taker is not None:
-        failed = [Failure(r.external_id, r.error, r.position) for r in records if r.error is not None]
-        return _WithFailures(taker.take([r for r in records if r.error is None]), failed), pages
+        return taker.take(records), pages
     report = take_orders(engine, records, source=source.name, actor=f"sync run {outcome.run_id}",
                          batch_size=len(records) + 1, now=now)
-    return _Stored(report), pages
+    return Taken(report, None), pages
 
 
 def _settle(engine: Engine, source, handle, pages: list[PulledPage], outcome: RunOutcome, now) -> None:
@@ -157,7 +134,4 @@ def _settle(engine: Engine, source, handle, pages: list[PulledPage], outcome: Ru
         sync_repo.add_progress(conn, outcome.run_id, pages=len(pages), created=report.created, updated=report.updated,
                                unchanged=report.unchanged, failures=failures, now=now())
     outcome.pages += len(pages)
-    outcome.report.created += report.created
-    outcome.report.updated += report.updated
-    outcome.report.unchanged += report.unchanged
-    outcome.report.failed += report.failed
+    outcome.report.add(report)
