@@ -21,6 +21,7 @@ from shopledger.domain.errors import InvalidOrder
 from shopledger.domain.orders.canonical import received_hash
 from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.orders.model import Order
+from shopledger.domain.orders.versions import is_newer
 from shopledger.services.order_books import ChunkOutcome, apply_chunk, write_chunk
 from shopledger.services.order_plan import plan_chunk, still_current
 
@@ -117,7 +118,7 @@ def take_changed(engine: Engine, records: list[tuple[Incoming, str]], source: st
         if order is None:
             continue
         held = chunk.get(order.key)
-        if held is None or held[0].updated_at <= order.updated_at:
+        if held is None or is_newer(order, held[0]):
             chunk[order.key] = (order, digest)  # the same order twice in one go: the newest wins
     if chunk:
         _write(engine, list(chunk.values()), actor, now, report)

@@ -22,6 +22,7 @@ from shopledger.domain.accounting.apply import BooksChange, bring_books_up_to_da
 from shopledger.domain.accounting.documents import HeldDocument, OrderBooks
 from shopledger.domain.orders.canonical import canonical_json, fingerprint_of_json, order_to_dict
 from shopledger.domain.orders.model import Order
+from shopledger.domain.orders.versions import rank_of, rank_of_stored
 from shopledger.domain.stock.movements import Movement, OrderStockState, plan_order_stock
 from shopledger.domain.sync.policy import BooksPolicy
 from shopledger.services.order_shipping import shipment_row
@@ -81,8 +82,8 @@ def plan_chunk(conn: Connection, orders: list[tuple[Order, str | None]], policy:
         data = order_to_dict(order)
         text = canonical_json(data)
         print_ = fingerprint_of_json(text)
-        if head is not None and head.fingerprint == print_:
-            chunk.unchanged += 1
+        if head is not None and rank_of(order, print_) <= rank_of_stored(head):
+            chunk.unchanged += 1  # the same as stored, or losing a tie of equal times to it
             continue
         # a new order's data goes to the bulk insert as the JSON text just made
         row = orders_repo.order_row(order, text if head is None else data, print_, now, received)
