@@ -54,3 +54,11 @@ def test_stuck_rules_over_rest_change_what_is_stuck(engine, client, admin):
     assert stuck() == []
     bad = client.patch("/api/v1/settings", json={"stuck_rules": {"unpaid_after": "soon"}}, headers=admin)
     assert bad.status_code == 422
+
+
+def test_settings_say_what_the_company_is_missing(client, admin):
+    assert client.get("/api/v1/settings", headers=admin).json()["company_missing"] == ["name", "address", "tax_id"]
+    client.patch("/api/v1/settings", headers=admin, json={"vat_registered": False, "company": {"name": "ร้านใหม่"}})
+    assert client.get("/api/v1/settings", headers=admin).json()["company_missing"] == ["address"]
+    [alert] = [a for a in client.get("/api/v1/alerts", headers=admin).json() if a["kind"] == "company_not_set_up"]
+    assert "its address is missing" in alert["reason"] and "--address" in alert["action"]

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from shopledger.adapters.db.engine import writing
+from shopledger.adapters.db.settings_repo import write_settings
 from shopledger.demo_shop.mounted import DEMO_TOKEN
 from shopledger.services import order_changes as oc, products, sources
 from shopledger.services.sync import run_source_sync
-from tests.api.conftest import take
+from tests.api.conftest import SELLER, take
 from tests.builders import make_order_dict
 
 pytestmark = pytest.mark.db
@@ -78,8 +80,16 @@ def test_alerts_page(engine, client):
     assert 'data-kind="oversell"' in html and 'data-kind="low_stock"' in html
 
 
-def test_alerts_page_when_all_is_well(client):
+def test_alerts_page_when_all_is_well(engine, client):
+    with writing(engine) as conn:
+        write_settings(conn, {"company": SELLER})
     assert "ไม่มีการแจ้งเตือน" in _page(client, "/alerts")
+
+
+def test_alerts_page_says_the_company_is_not_set_up(client):
+    html = _page(client, "/alerts")
+    assert 'data-kind="company_not_set_up"' in html and "ยังไม่ได้ตั้งค่าบริษัท" in html
+    assert "shopledger settings company" in html and "company_not_set_up<" not in html
 
 
 def test_import_data_button_queues_a_run_and_shows_the_runs(engine, client, queued_runs):

@@ -33,3 +33,17 @@ def test_a_stuck_rule_changed_and_switched_off(cli):
     rules = json.loads(cli("settings", "show", "--json").stdout)["stuck_rules"]
     assert (rules["unpaid_after"], rules["undelivered_after"], rules["payment_check_after"]) == ("2d", "off", "1d")
     assert "unknown stuck-order rule" in cli("settings", "stuck-rule", "nope", "1d", code=2).output
+
+
+def test_settings_and_alerts_say_what_the_company_is_missing(cli):
+    shown = cli("settings", "show").output
+    assert "missing: name, address, tax id" in shown and "shopledger settings company" in shown
+    assert json.loads(cli("settings", "show", "--json").stdout)["company_missing"] == ["name", "address", "tax_id"]
+    [alert] = [a for a in json.loads(cli("alerts", "--json").stdout) if a["kind"] == "company_not_set_up"]
+    assert "name, address and tax id are missing" in alert["reason"]
+    assert "company_not_set_up" in cli("alerts").output
+
+    cli("settings", "company", "--name", "ร้านทดสอบ", "--address", "เชียงใหม่", "--tax-id", "0105556012341")
+    assert "missing" not in cli("settings", "show").output
+    assert json.loads(cli("settings", "show", "--json").stdout)["company_missing"] == []
+    assert "company_not_set_up" not in cli("alerts").output

@@ -104,6 +104,7 @@ def test_rules_come_from_settings(stuck_shop):
 
 
 def test_low_stock_oversell_and_unknown_sku(engine):
+    _set_up_company(engine)
     t1 = T0 + timedelta(days=1)
     products.add_product(engine, "LOW", "Low", "10.00", "5.00", 3, now=T0)
     products.add_product(engine, "OVER", "Over", "10.00", "5.00", None, now=T0)
@@ -180,3 +181,43 @@ def test_a_books_conflict_stays_open_until_resolved(engine):
     assert conflict["subject"] == "web:P-1" and conflict["since"] == "2026-11-20T10:00:00+07:00"
     alerts.resolve_alert(engine, conflict["id"], now=T0)
     assert not [a for a in alerts.open_alerts(engine, T0) if a["kind"] == "books_conflict"]
+
+
+def _company_alerts(engine) -> list[dict]:
+    return [a for a in alerts.open_alerts(engine, T0) if a["kind"] == "company_not_set_up"]
+
+
+def test_a_company_not_set_up_is_an_alert_naming_what_is_missing(engine):
+    _import(engine, _order("P-1"), now=EARLIER)  # the receipt/tax invoice still comes out
+    [alert] = _company_alerts(engine)
+    assert alert["subject"] == "company"
+    assert "name, address and tax id are missing" in alert["reason"] and "tax invoice" in alert["reason"]
+    assert alert["action"].startswith("set it with shopledger settings company")
+    assert "--name" in alert["action"] and "--address" in alert["action"] and "--tax-id" in alert["action"]
+
+    with writing(engine) as conn:
+        write_settings(conn, {"company": {"name": "ร้านน้ำผึ้งป่า จำกัด", "address": "เชียงใหม่ 50200",
+                                          "tax_id": "", "branch": "00000"}})
+    [alert] = _company_alerts(engine)
+    assert "its tax id is missing" in alert["reason"] and "--name" not in alert["action"]
+    assert "--tax-id" in alert["action"]
+
+    # only a VAT-registered seller's tax invoices need the tax id
+    with writing(engine) as conn:
+        write_settings(conn, {"vat_registered": False})
+    assert _company_alerts(engine) == []
+    with writing(engine) as conn:
+        write_settings(conn, {"company": {"name": " ", "address": "เชียงใหม่ 50200", "tax_id": "", "branch": "00000"}})
+    [alert] = _company_alerts(engine)
+    assert "its name is missing" in alert["reason"] and "tax" not in alert["reason"]
+
+
+def _set_up_company(engine):
+    with writing(engine) as conn:
+        write_settings(conn, {"company": {"name": "ร้านน้ำผึ้งป่า จำกัด", "address": "เชียงใหม่ 50200",
+                                          "tax_id": "0105556012341", "branch": "00000"}})
+
+
+def test_a_company_set_up_raises_no_alert(engine):
+    _set_up_company(engine)
+    assert _company_alerts(engine) == []

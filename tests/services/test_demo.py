@@ -14,6 +14,7 @@ from shopledger.demo.orders import bench_orders, demo_history, demo_orders
 from shopledger.domain.clock import BANGKOK
 from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.orders.taxid import is_valid_tax_id
+from shopledger.services import alerts
 from shopledger.services.demo import DEMO_COMPANY, DEMO_SOURCE, load_demo
 
 TODAY = date(2026, 11, 26)
@@ -112,3 +113,12 @@ def test_loading_the_demo_twice_changes_nothing(engine):
     summary = load_demo(engine, today=TODAY)
     assert "0 new, 0 updated" in summary
     assert _state(engine) == before
+
+
+@pytest.mark.db
+def test_the_demo_company_is_set_up(engine):
+    load_demo(engine, today=TODAY)
+    assert not [a for a in alerts.open_alerts(engine) if a["kind"] == "company_not_set_up"]
+    with reading(engine) as conn:
+        seller = reads.document(conn, reads.documents(conn)[0]["number"])["particulars"]["seller"]
+    assert seller["tax_id"] == DEMO_COMPANY["tax_id"] and seller["address"] and seller["branch"] == "00000"

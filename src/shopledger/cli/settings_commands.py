@@ -20,6 +20,10 @@ def _show(values: dict, as_json: bool) -> None:
     c = values["company"]
     typer.echo(f"company        {c.get('name')}  tax id {c.get('tax_id') or '(not set)'}  branch {c.get('branch')}")
     typer.echo(f"address        {c.get('address') or '(not set)'}")
+    if values["company_missing"]:
+        missing = values["company_missing"]
+        typer.echo(f"not set up     missing: {', '.join(company.COMPANY_LABELS[f] for f in missing)}; "
+                   f"{company.how_to_set(missing)}")
     typer.echo(f"VAT registered {values['vat_registered']}")
     typer.echo("VAT rates      " + ", ".join(f"{r['rate']}% from {r['starts_on']}" for r in values["vat_rates"]))
     typer.echo(f"closed through {values['closed_through'] or '(nothing closed)'}")

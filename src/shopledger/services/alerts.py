@@ -1,7 +1,7 @@
 """Open alerts, in the shape of interfaces.md: {kind, subject, reason, since, action}.
 
-Derived at read time from what the data already says (stuck orders, stock positions,
-products created from an unknown SKU, failed sync runs), so the import path keeps no
+Derived at read time from what the data already says (the company's particulars, stuck
+orders, stock positions, products created from an unknown SKU, failed sync runs), so the import path keeps no
 alert state. Only what cannot be derived later is stored (alerts table): COD statement rows
 that did not match and books conflicts; those stay open until resolved.
 """
@@ -11,15 +11,16 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine
 
-from shopledger.adapters.db import alerts_repo, shop_reads, stock_repo
+from shopledger.adapters.db import alerts_repo, settings_repo, shop_reads, stock_repo
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import NotFound
 from shopledger.domain.stock.alerts import StockAlertKind, stock_alerts, unknown_sku_alert
+from shopledger.services.company import company_missing, how_to_set, missing_words
 from shopledger.services.order_views import failed_syncs, iso, stuck_orders
 
 STORED_KINDS = ("cod_mismatch", "books_conflict")
-_ORDER = ("stuck_order", "sync_failed", "oversell", "low_stock", "unknown_sku", "cod_mismatch", "books_conflict")
+_ORDER = ("company_not_set_up", "stuck_order", "sync_failed", "oversell", "low_stock", "unknown_sku", "cod_mismatch", "books_conflict")
 
 
 def open_alerts(engine: Engine, now: datetime | None = None) -> list[dict]:
@@ -27,7 +28,7 @@ def open_alerts(engine: Engine, now: datetime | None = None) -> list[dict]:
     now = now or utc_now()
     with reading(engine) as conn:
         products = shop_reads.product_rows(conn)
-        found = (_stuck(conn, now) + _sync_failures(conn) + _stock(conn, products)
+        found = (_company(conn) + _stuck(conn, now) + _sync_failures(conn) + _stock(conn, products)
                  + _unknown_skus(conn, products) + _stored(conn))
     return sorted(found, key=lambda a: (_ORDER.index(a["kind"]) if a["kind"] in _ORDER else len(_ORDER),
                                         a["since"] or "", a["subject"]))
@@ -44,6 +45,20 @@ def resolve_alert(engine: Engine, alert_id: int, now: datetime | None = None) ->
 
 def _alert(kind: str, subject: str, reason: str, since: datetime | None, action: str, **extra) -> dict:
     return {"kind": kind, "subject": subject, "reason": reason, "since": iso(since), "action": action} | extra
+
+
+def _company(conn: Connection) -> list[dict]:
+    """Documents still come out without the seller's particulars; this says what to fill in."""
+    values = settings_repo.read_settings(conn)
+    missing = company_missing(values)
+    if not missing:
+        return []
+    one = len(missing) == 1
+    reason = (f"the company is not set up: its {missing_words(missing)} {'is' if one else 'are'} missing, "
+              f"so the documents issued now go out without {'it' if one else 'them'}")
+    if "tax_id" in missing:
+        reason += " (a tax invoice must show the seller's tax id)"
+    return [_alert("company_not_set_up", "company", reason, None, how_to_set(missing))]
 
 
 def _stuck(conn: Connection, now: datetime) -> list[dict]:

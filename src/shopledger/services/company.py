@@ -16,6 +16,36 @@ from shopledger.domain.orders.stuck import StuckRules
 from shopledger.domain.orders.taxid import is_valid_branch, is_valid_tax_id, normalize_tax_id
 
 COMPANY_FIELDS = ("name", "address", "tax_id", "branch")
+COMPANY_LABELS = {"name": "name", "address": "address", "tax_id": "tax id"}
+COMPANY_FLAGS = {"name": "--name", "address": "--address", "tax_id": "--tax-id"}
+
+
+def company_missing(values: dict) -> list[str]:
+    """What the seller's particulars still lack, in COMPANY_FIELDS order.
+
+    The name `init` seeds is a placeholder, so it counts as missing. The tax id only matters
+    while VAT-registered: a tax invoice must show it, a plain receipt need not.
+    """
+    company = values["company"] or {}
+    missing = []
+    name = (company.get("name") or "").strip()
+    if not name or name == settings_repo.DEFAULTS["company"]["name"]:
+        missing.append("name")
+    if not (company.get("address") or "").strip():
+        missing.append("address")
+    if values["vat_registered"] and not (company.get("tax_id") or "").strip():
+        missing.append("tax_id")
+    return missing
+
+
+def missing_words(missing: list[str]) -> str:
+    """['name', 'address', 'tax_id'] -> 'name, address and tax id'."""
+    words = [COMPANY_LABELS[field] for field in missing]
+    return " and ".join(words) if len(words) < 3 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def how_to_set(missing: list[str]) -> str:
+    return "set it with shopledger settings company " + " ".join(f'{COMPANY_FLAGS[f]} "..."' for f in missing)
 
 
 def show_settings(engine: Engine) -> dict:
@@ -23,7 +53,8 @@ def show_settings(engine: Engine) -> dict:
         values = settings_repo.read_settings(conn)
         rates = [{"rate": r.rate, "starts_on": r.starts_on.isoformat()}
                  for r in conn.execute(select(t.vat_rates).order_by(t.vat_rates.c.starts_on))]
-    return {"company": values["company"], "vat_registered": values["vat_registered"], "vat_rates": rates,
+    return {"company": values["company"], "company_missing": company_missing(values),
+            "vat_registered": values["vat_registered"], "vat_rates": rates,
             "payment_accounts": DEFAULT_PAYMENT_ACCOUNTS | (values["payment_accounts"] or {}),
             "closed_through": values["closed_through"], "timezone": values["timezone"],
             "stuck_rules": _rules_shown(values.get("stuck_rules") or {})}

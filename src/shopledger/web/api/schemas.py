@@ -352,7 +352,8 @@ class CodReceivable(Shape):
 
 class Alert(Shape):
     kind: str = Field(examples=["stuck_order"], description=(
-        "stuck_order, low_stock, oversell, unknown_sku, cod_mismatch, sync_failed (and books_conflict)"))
+        "stuck_order, low_stock, oversell, unknown_sku, cod_mismatch, sync_failed (and books_conflict, "
+        "company_not_set_up)"))
     subject: str = Field(examples=["import:BW-1"])
     reason: str = Field(examples=["paid 3 days ago, not shipped"])
     since: datetime | None = Field(None, examples=["2026-11-21T09:02:11+07:00"])

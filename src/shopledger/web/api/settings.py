@@ -40,6 +40,7 @@ class VatRate(BaseModel):
 
 class Settings(Shape):
     company: dict
+    company_missing: list[str] = Field(description="company fields documents still lack (name, address, tax_id)")
     vat_registered: bool
     vat_rates: list[dict]
     payment_accounts: dict[str, str]

@@ -27,7 +27,8 @@ from shopledger.web.ui.view import make_templates, thai_date
 
 PAGE_SIZE = 50
 RUNS_SHOWN = 50
-ALERT_KINDS = {"stuck_order": ("คำสั่งซื้อค้าง", "Stuck order"), "sync_failed": ("นำเข้าไม่สำเร็จ", "Sync failed"),
+ALERT_KINDS = {"company_not_set_up": ("ยังไม่ได้ตั้งค่าบริษัท", "Company not set up"),
+               "stuck_order": ("คำสั่งซื้อค้าง", "Stuck order"), "sync_failed": ("นำเข้าไม่สำเร็จ", "Sync failed"),
                "oversell": ("ขายเกินสต็อก", "Oversold"), "low_stock": ("สินค้าใกล้หมด", "Low stock"),
                "unknown_sku": ("รหัสสินค้าที่ไม่รู้จัก", "Unknown SKU"), "cod_mismatch": ("ยอด COD ไม่ตรง", "COD mismatch"),
                "books_conflict": ("บัญชีไม่ตรงกัน", "Books conflict")}
