@@ -62,7 +62,8 @@ def test_an_order_keyed_in_shipped_delivered_and_remitted(cli, tmp_path):
 
     alerts = _json(cli("alerts", "--json"))   # the SKUs were never set up: sold from nothing
     assert sorted({(a["kind"], a["subject"]) for a in alerts}) == [
-        ("cod_mismatch", "kerry:KEX404"), ("company_not_set_up", "company"), ("oversell", "COMB-200"), ("oversell", "HONEY-1L"),
+        ("cod_mismatch", "kerry:KEX404"), ("company_not_set_up", "company"),
+        ("oversell", "COMB-200"), ("oversell", "HONEY-1L"),
         ("unknown_sku", "COMB-200"), ("unknown_sku", "HONEY-1L")]
     assert all(set(a) >= {"kind", "subject", "reason", "since", "action"} for a in alerts)
     [mismatch] = [a for a in alerts if a["kind"] == "cod_mismatch"]

@@ -20,7 +20,8 @@ from shopledger.services.company import company_missing, how_to_set, missing_wor
 from shopledger.services.order_views import failed_syncs, iso, stuck_orders
 
 STORED_KINDS = ("cod_mismatch", "books_conflict")
-_ORDER = ("company_not_set_up", "stuck_order", "sync_failed", "oversell", "low_stock", "unknown_sku", "cod_mismatch", "books_conflict")
+_ORDER = ("company_not_set_up",
+          "stuck_order", "sync_failed", "oversell", "low_stock", "unknown_sku", "cod_mismatch", "books_conflict")
 
 
 def open_alerts(engine: Engine, now: datetime | None = None) -> list[dict]:
