@@ -102,6 +102,25 @@ def token_create(name: str = typer.Option(..., "--name"), role: str = typer.Opti
     typer.echo(tokens.create_token(default_engine(), name, role))
 
 
+@token_app.command("list")
+def token_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """API tokens: name, role, created, last used (never the token)."""
+    rows = tokens.list_tokens(default_engine())
+    if as_json:
+        emit_json(rows)
+        return
+    table([r | {"last_used_at": r["last_used_at"] or "never"} for r in rows],
+          ["name", "role", "created_at", "last_used_at"])
+
+
+@token_app.command("revoke")
+@domain_errors
+def token_revoke(name: str) -> None:
+    """The token stops working at once. Exit 2 if no token has that name."""
+    tokens.revoke_token(default_engine(), name)
+    typer.echo(f"token {name} revoked")
+
+
 @app.command()
 def serve(host: Optional[str] = typer.Option(None), port: Optional[int] = typer.Option(None)) -> None:
     """Serve the web pages and the REST API."""

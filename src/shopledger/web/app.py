@@ -15,7 +15,7 @@ from shopledger.demo.shop_source import MOUNT_PATH
 from shopledger.demo_shop.mounted import demo_shop_app
 from shopledger.web import errors
 from shopledger.web.api import (alerts, cod, documents, imports, journal, orders, orders_write, push, reports, shipping,
-                                settings, sources, stock)
+                                settings, sources, stock, tokens)
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import authorize
 from shopledger.web.deps import engine_of
@@ -23,7 +23,8 @@ from shopledger.web.ui import pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
-               orders_write.router, stock.router, shipping.router, cod.router, alerts.router, settings.router)
+               orders_write.router, stock.router, shipping.router, cod.router, alerts.router, settings.router,
+               tokens.router)
 
 
 def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], object] | None = None,

@@ -2,8 +2,8 @@
 
 Every route under /api/v1 depends on `authorize`: no token or an unknown one is 401
 `unauthorized`; a `reader` may only read (GET, HEAD, OPTIONS), anything else is 403
-`forbidden`. `admin` and `clerk` may do everything the API offers so far; routes that later
-need more say so with `require_role("admin")`.
+`forbidden`. `admin` and `clerk` may do everything the API offers so far; routes that
+need more say so with `require_role("admin")` (managing tokens does).
 """
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from shopledger.adapters.db import tables as t
-from shopledger.adapters.db.engine import reading
 from shopledger.services import tokens
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import WebProblem
@@ -29,22 +27,23 @@ bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth",
 class Caller:
     role: str
     token: str
+    name: str = ""
 
-    def actor(self, engine: Engine) -> str:
+    def actor(self, engine: Engine | None = None) -> str:
         """How the books name this caller: `api <token name>`."""
-        return f"api {token_name(engine, self.token) or self.role}"
+        return f"api {self.name or self.role}"
 
 
 def authorize(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer),
               engine: Engine = Depends(engine_of)) -> Caller:
     if credentials is None or not credentials.credentials:
         raise _unauthorized("an API token is required: send `Authorization: Bearer TOKEN`")
-    role = tokens.role_of(engine, credentials.credentials)
-    if role is None:
+    holder = tokens.authenticate(engine, credentials.credentials)
+    if holder is None:
         raise _unauthorized("the API token is not valid")
-    if role == "reader" and request.method not in READ_METHODS:
+    if holder.role == "reader" and request.method not in READ_METHODS:
         raise WebProblem(403, "forbidden", f"a reader token may only read; {request.method} needs clerk or admin")
-    return Caller(role, credentials.credentials)
+    return Caller(holder.role, credentials.credentials, holder.name)
 
 
 def require_role(*roles: str):
@@ -56,13 +55,6 @@ def require_role(*roles: str):
         return caller
 
     return check
-
-
-def token_name(engine: Engine, token: str) -> str | None:
-    # services.tokens answers only the role; the name is read here until it offers one.
-    with reading(engine) as conn:
-        return conn.execute(select(t.api_tokens.c.name)
-                            .where(t.api_tokens.c.token_hash == tokens._hash(token))).scalar()  # noqa: SLF001
 
 
 def _unauthorized(message: str) -> WebProblem:

@@ -140,6 +140,8 @@ api_tokens = Table(
     Column("role", String(20), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("last_used_at", UtcDateTime),  # written at most once a minute per token
+    Column("revoked_at", UtcDateTime),  # kept, not deleted: the books name callers by token name
 )
 
 Index("ix_journal_lines_account", journal_lines.c.account)
@@ -187,6 +189,16 @@ due_runs = Table(
     Column("run_id", ForeignKey("sync_runs.id")),
     Column("created_at", UtcDateTime, nullable=False),
     UniqueConstraint("source_id", "business_date"),
+)
+
+push_deliveries = Table(  # delivery ids a shop pushed, remembered for a day so a replay does nothing
+    "push_deliveries", metadata,
+    Column("id", Id, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False),
+    Column("delivery_id", String(100), nullable=False),
+    Column("run_id", ForeignKey("sync_runs.id")),
+    Column("received_at", UtcDateTime, nullable=False, index=True),
+    UniqueConstraint("source_id", "delivery_id"),
 )
 
 # --- Running the shop: products and stock, shipments, cash on delivery ------------------------
