@@ -98,6 +98,15 @@ def test_prices_before_vat_take_the_vat_added_on_top():
     assert amounts.shipping_net + amounts.goods_net == D("850.00")
 
 
+def test_prices_before_vat_keep_the_shipping_fee_as_its_net_part():
+    # 100.00 goods + 50.00 shipping before VAT: 10.50 VAT on top, the fee itself is already net
+    lines = [{"sku": "A", "name": "a", "quantity": 1, "unit_price": "100.00"}]
+    the_order = parse_order(priced_order_dict(lines, shipping_fee="50.00", prices_include_vat=False), "import")
+    amounts = order_amounts(the_order, SEVEN, True)
+    assert (amounts.total, amounts.vat, amounts.shipping_vat) == (D("160.50"), D("10.50"), D("3.50"))
+    assert (amounts.goods_net, amounts.shipping_net) == (D("100.00"), D("50.00"))
+
+
 def test_a_merchant_not_registered_for_vat_shows_no_vat_anywhere():
     amounts = order_amounts(order(), SEVEN, False)
     assert amounts.vat == amounts.shipping_vat == amounts.rate == 0
@@ -133,6 +142,9 @@ def test_line_vat_and_shipping_vat_add_up_to_the_document_vat(the_order, rate, r
     assert amounts.goods_net + amounts.shipping_net + amounts.vat == amounts.total == the_order.total
     assert amounts.goods_net >= 0 and amounts.shipping_net >= 0
     assert all(line.vat >= 0 for line in amounts.lines) and amounts.shipping_vat >= 0
+    if registered and not the_order.prices_include_vat:  # prices before VAT are the net parts themselves
+        assert (amounts.goods_net, amounts.shipping_net) == (
+            the_order.goods_total - the_order.discount, the_order.shipping_fee)
     if registered and the_order.prices_include_vat:
         assert amounts.vat == vat_in(the_order.total, rate)  # once, on the whole document
     # largest remainder: each part is within one satang of its exact share

@@ -61,6 +61,7 @@ def sale_particulars(kind: DocumentKind, day: date, seller: dict, buyer: dict,
         "shipping_fee": fmt(amounts.shipping_fee), "discount": fmt(amounts.discount),
         "vat_rate": fmt(amounts.rate), "net": fmt(amounts.net), "vat": fmt(amounts.vat),
         "total": fmt(amounts.total), "total_words": baht_words(amounts.total),
+        "prices_include_vat": amounts.prices_include_vat,
     }
 
 

@@ -62,6 +62,7 @@ class DocumentAmounts:
     total: Decimal
     vat: Decimal
     rate: Decimal
+    prices_include_vat: bool = True
 
     @property
     def net(self) -> Decimal:
@@ -69,7 +70,10 @@ class DocumentAmounts:
 
     @property
     def shipping_net(self) -> Decimal:
-        """The shipping part of N; the order discount reduces goods, never shipping."""
+        """The shipping part of N; the order discount reduces goods, never shipping. A fee
+        before VAT is already net: its VAT share is on top of it, not inside it."""
+        if not self.prices_include_vat:
+            return self.shipping_fee
         return self.shipping_fee - self.shipping_vat
 
     @property
@@ -94,7 +98,7 @@ def order_amounts(order: Order, rate: Decimal, vat_registered: bool) -> Document
         for line, amount, share in zip(order.lines, line_amounts, shares)
     )
     return DocumentAmounts(lines, order.shipping_fee, from_satang(shares[-1]), order.discount,
-                           total, vat, rate if vat_registered else ZERO)
+                           total, vat, rate if vat_registered else ZERO, order.prices_include_vat)
 
 
 def _goods_after_order_discount(order: Order, line_amounts: list[Decimal]) -> list[int]:
