@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from shopledger.adapters.db import orders_repo
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
+from shopledger.domain.accounting.vat import VatTerms
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import InvalidOrder
 from shopledger.domain.orders.canonical import received_hash
@@ -112,9 +113,13 @@ def skip_unchanged(engine: Engine, batch: list[Incoming], source: str,
 def take_changed(engine: Engine, records: list[tuple[Incoming, str]], source: str, actor: str, now: datetime,
                  report: IntakeReport) -> None:
     """Validate, keep the newest version of each order, and write them."""
+    if not records:
+        return
+    with reading(engine) as conn:
+        vat = load_policy(conn).vat_terms  # a total before VAT must follow the merchant's VAT
     chunk: dict[tuple[str, str], tuple[Order, str]] = {}
     for record, digest in records:
-        order = _validated(record, source, report)
+        order = _validated(record, source, vat, report)
         if order is None:
             continue
         held = chunk.get(order.key)
@@ -140,9 +145,9 @@ def _plan_then_apply(engine: Engine, orders: list[tuple[Order, str]], actor: str
         return apply_chunk(conn, chunk, actor, now)
 
 
-def _validated(record: Incoming, source: str, report: IntakeReport) -> Order | None:
+def _validated(record: Incoming, source: str, vat: VatTerms, report: IntakeReport) -> Order | None:
     try:
-        return parse_order(record.data, source)
+        return parse_order(record.data, source, vat=vat)
     except InvalidOrder as bad:
         report.failed.append(Failure(bad.external_id or record.external_id, bad.reason, record.position))
         return None

@@ -36,10 +36,11 @@ def create_manual_order(engine: Engine, data: dict, actor: str, now: datetime | 
             numbers.flush()
         data.setdefault("placed_at", now.isoformat())
         data["updated_at"] = now.isoformat()
-        order = parse_order(data, MANUAL)
+        policy = load_policy(conn)
+        order = parse_order(data, MANUAL, vat=policy.vat_terms)
         if _stored(conn, MANUAL, order.external_id) is not None:
             raise Conflict("order_exists", f"order {order.external_id} already exists", {"external_id": order.external_id})
-        write_chunk(conn, [(order, None)], load_policy(conn), actor, now)
+        write_chunk(conn, [(order, None)], policy, actor, now)
         return order
 
 
@@ -50,12 +51,13 @@ def change_order(engine: Engine, source: str, external_id: str, change: Change, 
         row = _stored(conn, source, external_id)
         if row is None:
             raise NotFound("order", f"{source}:{external_id}")
-        current = parse_order(row.data, source)
+        policy = load_policy(conn)
+        current = parse_order(row.data, source, vat=policy.vat_terms)
         moment = max(now, current.updated_at + timedelta(milliseconds=1))
         data = change(order_to_dict(current), moment)
         data["updated_at"] = moment.isoformat()
-        order = parse_order(data, source)
-        write_chunk(conn, [(order, None)], load_policy(conn), actor, moment)
+        order = parse_order(data, source, vat=policy.vat_terms)
+        write_chunk(conn, [(order, None)], policy, actor, moment)
         return order
 
 

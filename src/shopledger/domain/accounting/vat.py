@@ -22,6 +22,24 @@ class VatRate:
     starts_on: date
 
 
+STANDARD_RATES = (VatRate(STANDARD_RATE, date(1992, 1, 1)),)
+
+
+@dataclass(frozen=True, slots=True)
+class VatTerms:
+    """The merchant's VAT as an order's total must follow it when prices exclude VAT."""
+
+    registered: bool = True
+    rates: tuple[VatRate, ...] = STANDARD_RATES
+
+    def added_on(self, net: Decimal, day: date) -> tuple[Decimal, Decimal | None]:
+        """(VAT added on top of `net`, its rate) on `day`; a merchant not registered adds none."""
+        if not self.registered:
+            return ZERO, None
+        rate = rate_on(self.rates, day)
+        return vat_on(net, rate), rate
+
+
 @lru_cache(maxsize=1024)  # asked for every document; the answer depends on the day only
 def rate_on(rates: tuple[VatRate, ...], day: date) -> Decimal:
     """The rate in force on `day`: the latest one that had started by then."""

@@ -11,9 +11,11 @@ act on, naming the field. Decisions where the spec is silent:
   accepted only when whole ("750" or 750.0), so 350.5 written as a number is refused like a
   float. Negative amounts are refused everywhere.
 - `prices_include_vat` false means unit prices, shipping and discounts exclude VAT, and
-  total = subtotal + VAT, where subtotal = sum(lines) + shipping_fee - discount and VAT is 7 %
-  of the whole subtotal (shipping is a taxable service too) rounded half-up to the satang,
-  once per order rather than per line (as a Thai tax invoice shows it).
+  total = subtotal + VAT, where subtotal = sum(lines) + shipping_fee - discount and VAT is the
+  merchant's rate (`VatTerms`) in force on the order's tax point (the Bangkok day of paid_at,
+  else of placed_at) on the whole subtotal (shipping is a taxable service too), rounded
+  half-up to the satang once per order rather than per line (as a Thai tax invoice shows it).
+  A merchant not registered for VAT adds none: total = subtotal.
 - `paid_at` is required when payment_status is paid (the spec's "when paid").
 - A refund needs `created_at` (the credit note's date). Refund lines must name skus of the
   order and may not return more of a sku, over all refunds, than the order holds; refunds
@@ -30,14 +32,14 @@ import re
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from shopledger.domain.clock import parse_instant
+from shopledger.domain.accounting.vat import VatTerms
+from shopledger.domain.clock import business_date, parse_instant
 from shopledger.domain.errors import InvalidOrder
-from shopledger.domain.money import ZERO, MoneyError, fmt, parse_money, round_half_up
+from shopledger.domain.money import ZERO, MoneyError, fmt, parse_money
 from shopledger.domain.orders.model import (Channel, Customer, FulfillmentStatus, Order, OrderLine,
                                             PaymentMethod, PaymentStatus, Refund, RefundLine, Shipment)
 from shopledger.domain.orders.taxid import HEAD_OFFICE, is_valid_branch, is_valid_tax_id, normalize_tax_id
 
-VAT_RATE = Decimal("0.07")
 SUPPORTED_CURRENCY = "THB"
 
 _CHANNELS = {member.value: member for member in Channel}
@@ -53,17 +55,18 @@ class _Reject(Exception):
     """One reason an order is refused; parse_order attaches the external id."""
 
 
-def parse_order(data: dict, source: str) -> Order:
-    """Validate one interchange dict into an `Order`, or raise `InvalidOrder`."""
+def parse_order(data: dict, source: str, *, vat: VatTerms = VatTerms()) -> Order:
+    """Validate one interchange dict into an `Order`, or raise `InvalidOrder`. `vat`: the
+    merchant's VAT terms, which a total of prices before VAT must follow."""
     if not isinstance(data, dict):
         raise InvalidOrder("an order must be a JSON object", None)
     try:
-        return _parse(data, source)
+        return _parse(data, source, vat)
     except _Reject as reject:
         raise InvalidOrder(str(reject), _loose_id(data.get("external_id"))) from None
 
 
-def _parse(data: dict, source: str) -> Order:
+def _parse(data: dict, source: str, vat: VatTerms) -> Order:
     external_id = _external_id(data.get("external_id"))
     channel = _enum(data, "channel", _CHANNELS)
     placed_at = _instant(_required(data, "placed_at"), "placed_at")
@@ -82,7 +85,7 @@ def _parse(data: dict, source: str) -> Order:
     shipping_fee = _optional_money(data, "shipping_fee")
     discount = _optional_money(data, "discount")
     total = _money(_required(data, "total"), "total")
-    _check_total(lines, shipping_fee, discount, total, prices_include_vat)
+    _check_total(lines, shipping_fee, discount, total, prices_include_vat, vat, paid_at or placed_at)
     return Order(
         source=source, external_id=external_id, channel=channel, placed_at=placed_at,
         updated_at=updated_at, payment_status=payment_status,
@@ -312,29 +315,31 @@ def _line(raw: object, number: int) -> OrderLine:
     return line
 
 
-def _check_total(lines, shipping_fee, discount, total, prices_include_vat) -> None:
+def _check_total(lines, shipping_fee, discount, total, prices_include_vat, terms: VatTerms,
+                 tax_point: datetime) -> None:
     goods = sum([line.amount for line in lines], ZERO)
     if discount > goods:
         raise _Reject(f"discount {fmt(discount)} is bigger than the goods total {fmt(goods)}")
     subtotal = goods + shipping_fee - discount
-    vat = ZERO if prices_include_vat else round_half_up(subtotal * VAT_RATE)
+    vat, rate = (ZERO, None) if prices_include_vat else terms.added_on(subtotal, business_date(tax_point))
     if total != subtotal + vat:
-        raise _Reject(_total_mismatch(total, goods, shipping_fee, discount, vat, prices_include_vat))
+        raise _Reject(_total_mismatch(total, goods, shipping_fee, discount, vat, rate, prices_include_vat))
 
 
-def _total_mismatch(total, goods, shipping_fee, discount, vat, prices_include_vat) -> str:
+def _total_mismatch(total, goods, shipping_fee, discount, vat, rate, prices_include_vat) -> str:
     formula = f"lines {fmt(goods)}"
     if shipping_fee:
         formula += f" + shipping_fee {fmt(shipping_fee)}"
     if discount:
         formula += f" - discount {fmt(discount)}"
-    if not prices_include_vat:
-        formula += f" + VAT 7% {fmt(vat)}"
+    if rate is not None:
+        formula += f" + VAT {rate.normalize():f}% {fmt(vat)}"
     expected = goods + shipping_fee - discount + vat
     if formula != f"lines {fmt(expected)}":
         formula += f" = {fmt(expected)}"
     if not prices_include_vat:
-        formula += " (prices_include_vat is false)"
+        unregistered = "; not registered for VAT: no VAT added" if rate is None else ""
+        formula += f" (prices_include_vat is false{unregistered})"
     return f"total {fmt(total)} does not match {formula}"
 
 

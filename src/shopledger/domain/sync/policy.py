@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from shopledger.domain.accounting.vat import STANDARD_RATE, VatRate
+from shopledger.domain.accounting.vat import STANDARD_RATES, VatRate, VatTerms
 from shopledger.domain.orders.model import Order
 
 
@@ -20,10 +20,14 @@ class Company:
 @dataclass(frozen=True, slots=True)
 class BooksPolicy:
     vat_registered: bool = True
-    vat_rates: tuple[VatRate, ...] = (VatRate(STANDARD_RATE, date(1992, 1, 1)),)
+    vat_rates: tuple[VatRate, ...] = STANDARD_RATES
     company: Company = Company()
     payment_accounts: dict[str, str] = field(default_factory=dict)
     closed_through: date | None = None
+
+    @property
+    def vat_terms(self) -> VatTerms:
+        return VatTerms(self.vat_registered, self.vat_rates)
 
     def open_day(self, day: date) -> date:
         """An entry never lands in a closed period: it moves to the first open day after it."""
