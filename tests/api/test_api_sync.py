@@ -8,7 +8,8 @@ import pytest
 from shopledger.demo_shop.mounted import DEMO_TOKEN
 from shopledger.demo_shop.store import ShopStore
 from shopledger.services import sources
-from shopledger.services.push import signature_for
+from shopledger.domain.clock import utc_now
+from shopledger.domain.sync.webhook import signed_headers
 from shopledger.services.sync import run_source_sync
 
 pytestmark = pytest.mark.db
@@ -29,6 +30,7 @@ def test_import_data_on_the_demo_shop_then_only_what_changed(engine, client, adm
     assert first.status == "succeeded" and first.report.created == 30
     run = client.get(f"/api/v1/sync-runs/{run_id}", headers=admin).json()
     assert (run["status"], run["created"], run["source"]) == ("succeeded", 30, "demo-shop")
+    assert client.post("/demo-shop/advance", headers={"Authorization": f"Bearer {DEMO_TOKEN}"}).json()["changed"]
     second = client.post("/api/v1/sources/demo-shop/sync", headers=admin).json()["run_id"]
     again = run_source_sync(engine, "demo-shop", run_id=second, extra_settings={"http_client": client})
     assert again.status == "succeeded" and again.report.created == 0 and again.report.updated >= 1
@@ -57,12 +59,13 @@ def _one_shop_order() -> bytes:
 def test_a_signed_push_is_imported_and_a_bad_signature_changes_nothing(engine, client, admin):
     secret = _demo_source(engine)["push_secret"]
     body = _one_shop_order()
-    bad = client.post("/api/v1/sources/demo-shop/orders", content=body, headers={"X-Shop-Signature": "sha256=00"})
+    forged = signed_headers(secret, "d-1", body, utc_now()) | {"X-Shop-Signature": "sha256=00"}
+    bad = client.post("/api/v1/sources/demo-shop/orders", content=body, headers=forged)
     assert bad.status_code == 401 and bad.json()["code"] == "bad_signature"
     missing = client.post("/api/v1/sources/demo-shop/orders", content=body)
     assert missing.status_code == 401
     assert client.get("/api/v1/orders", headers=admin).json() == []
     good = client.post("/api/v1/sources/demo-shop/orders", content=body,
-                       headers={"X-Shop-Signature": "sha256=" + signature_for(secret, body)})
-    assert good.status_code == 200 and good.json()["created"] == 1
+                       headers=signed_headers(secret, "d-1", body, utc_now()))
+    assert good.status_code == 200 and good.json()["created"] == 1 and good.json()["status"] == "received"
     assert len(client.get("/api/v1/orders", headers=admin).json()) == 1

@@ -12,7 +12,9 @@ from shopledger.adapters.db.engine import reading, writing
 from shopledger.demo_shop.app import shop_transport
 from shopledger.demo_shop.store import ShopStore
 from shopledger.services import schedule, sources
-from shopledger.services.push import signature_for, take_pushed_order, BadSignature
+from shopledger.domain.clock import utc_now
+from shopledger.domain.sync.webhook import SignedHeaders, signed_headers
+from shopledger.services.push import take_pushed_order, BadSignature
 from shopledger.services.sync import run_source_sync
 
 pytestmark = pytest.mark.db
@@ -101,15 +103,18 @@ def _pushed_order():
 def test_a_pushed_order_with_a_good_signature_is_imported(engine):
     shown = sources.add_source(engine, "web", kind="shop-api", base_url="http://shop.test", token="tok")
     body = _pushed_order()
-    run_id, report = take_pushed_order(engine, "web", body, "sha256=" + signature_for(shown["push_secret"], body))
-    assert report.created == 1 and report.failed == []
+    sent = signed_headers(shown["push_secret"], "d-1", body, utc_now())
+    headers = SignedHeaders(sent["X-Shop-Timestamp"], sent["X-Shop-Delivery"], sent["X-Shop-Signature"])
+    answer = take_pushed_order(engine, "web", body, headers)
+    assert answer.report.created == 1 and answer.report.failed == []
 
 
 @pytest.mark.parametrize("signature", [None, "", "sha256=00", "deadbeef"])
 def test_a_bad_or_missing_signature_changes_nothing(engine, signature):
     sources.add_source(engine, "web", kind="shop-api", base_url="http://shop.test", token="tok")
     with pytest.raises(BadSignature):
-        take_pushed_order(engine, "web", _pushed_order(), signature)
+        take_pushed_order(engine, "web", _pushed_order(),
+                          SignedHeaders(str(int(utc_now().timestamp())), "d-1", signature))
     with reading(engine) as conn:
         assert conn.execute(select(func.count()).select_from(t.orders)).scalar() == 0
         assert conn.execute(select(func.count()).select_from(t.sync_runs)).scalar() == 0
