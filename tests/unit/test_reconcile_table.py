@@ -151,7 +151,7 @@ def test_paid__receipted__does_nothing():
     assert reconcile(now, books(receipt_of(now)), POLICY) == []
 
 
-@pytest.mark.parametrize("closed", CLOSED_KINDS)
+@pytest.mark.parametrize("closed", ["invoice-void", "cancel-credited"])  # refunds: see below
 def test_paid__invoice_void_or_fully_credited__alerts_paid_after_cancellation(closed):
     now = order()
     actions = reconcile(now, closed_books(closed, now), POLICY)
@@ -334,7 +334,7 @@ def test_a_cancelled_order_not_yet_refunded_leaves_the_refund_owed_in_213201():
     assert [d.draft.kind for d in change.documents] == [DocumentKind.CREDIT_NOTE]
     assert balance_of("213201", sale.entries + change.entries) == D("-850.00")  # a credit: owed to the buyer
     refunded = order(**{**REFUNDED, "updated_at": "2026-11-27T10:00:00+07:00"})
-    assert reconcile(refunded, change.books, POLICY) == [PayRefund("refunded", TOTAL, date(2026, 11, 25))]
+    assert reconcile(refunded, change.books, POLICY) == [PayRefund("refunded", TOTAL, date(2026, 11, 27))]
     paid_back = bring_books_up_to_date(refunded, change.books, POLICY, take, lambda doc: ())
     assert balance_of("213201", sale.entries + change.entries + paid_back.entries) == 0
     assert balance_of("111201", sale.entries + change.entries + paid_back.entries) == 0
@@ -436,3 +436,58 @@ def test_a_free_paid_order_that_ships_later_is_not_taken_for_cancelled():
     free = _order(lines=[{"sku": "GIFT", "name": "ของแถม", "quantity": 1, "unit_price": "0.00", "discount": "0.00"}],
                   shipping_fee="0.00", total="0.00", fulfillment_status="shipped")
     assert _reconcile(_parse(free, "import"), books, _Policy()) == []
+
+
+# --- dates: nothing corrects a document before the document itself -----------------------------
+
+EARLY = "2026-10-30T10:00:00+07:00"  # a month before the receipt/tax invoice of 20 November
+
+
+def test_a_refund_dated_before_the_receipt_is_credited_and_paid_on_the_receipt_day():
+    now = order(refunds=[refund("R1", "300.00", EARLY)])
+    assert reconcile(now, books(receipt_of(now)), POLICY) == [
+        IssueCreditNote("refund:R1", D("300.00"), D("19.63"), "refund", "refund R1", date(2026, 11, 20), "R1"),
+        PayRefund("refund:R1", D("300.00"), date(2026, 11, 20))]
+
+
+def test_a_refund_dated_before_a_payment_receipted_in_the_same_pass_follows_the_payment_day():
+    now = order(refunds=[refund("R1", "300.00", EARLY)])
+    actions = reconcile(now, OrderBooks(), POLICY)
+    assert [a.on for a in actions if isinstance(a, (IssueCreditNote, PayRefund))] == [date(2026, 11, 20)] * 2
+
+
+def test_a_cancellation_dated_before_the_receipt_is_credited_on_the_receipt_day():
+    now = order(payment_status="refunded", cancelled_at=EARLY, updated_at=CANCELLED_AT)
+    actions = reconcile(now, books(receipt_of(now)), POLICY)
+    assert [(type(a), a.on) for a in actions] == [(IssueCreditNote, date(2026, 11, 20)),
+                                                 (PayRefund, date(2026, 11, 25))]
+
+
+def test_an_invoice_is_never_voided_before_its_own_date():
+    now = order(**UNPAID, cancelled_at=EARLY, updated_at=CANCELLED_AT)
+    invoice = invoice_of(now)
+    assert reconcile(now, books(invoice), POLICY) == [VoidInvoice(invoice, "order cancelled", date(2026, 11, 20))]
+
+
+# --- a paid order fully refunded through its refunds -------------------------------------------
+
+
+def test_a_paid_order_fully_refunded_through_its_refunds_is_left_alone():
+    now = order(refunds=[refund("R1", "850.00")], fulfillment_status="shipped", updated_at=CANCELLED_AT)
+    assert reconcile(now, receipted_and_fully_refunded(now), POLICY) == []
+
+
+def test_a_paid_order_fully_refunded_whose_amounts_changed_is_alerted_like_any_receipted_order():
+    held = receipted_and_fully_refunded(order())
+    now = order(refunds=[refund("R1", "850.00")], shipping_fee="150.00", total="950.00")
+    assert codes(reconcile(now, held, POLICY)) == ["receipted_amount_changed"]
+
+
+# --- the refunded payout's date ------------------------------------------------------------------
+
+
+def test_the_refunded_payout_is_dated_when_the_order_says_refunded_not_when_it_was_cancelled():
+    now = order(payment_status="refunded", cancelled_at="2026-11-22T10:00:00+07:00",
+                updated_at="2026-11-26T10:00:00+07:00")
+    held = books(receipt_of(now), credit_note(CANCEL_CAUSE, "850.00", "55.61"))
+    assert reconcile(now, held, POLICY) == [PayRefund("refunded", TOTAL, date(2026, 11, 26))]

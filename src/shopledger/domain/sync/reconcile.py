@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from shopledger.domain.accounting.documents import (
-    CANCEL_CAUSE, REFUND_CAUSE_PREFIX, REFUNDED_STATUS_CAUSE, Holding, OrderBooks,
+    CANCEL_CAUSE, REFUND_CAUSE_PREFIX, REFUNDED_STATUS_CAUSE, HeldDocument, Holding, OrderBooks,
 )
 from shopledger.domain.accounting.vat import credit_vat, rate_on
 from shopledger.domain.clock import business_date
@@ -34,8 +34,7 @@ def open_invoice_follows_changed_amounts(order, books, policy):
     invoice = books.open_invoice
     if invoice.amounts_key == amounts_key(order):
         return []
-    return [VoidInvoice(invoice, "the order's amounts changed", cancellation_date(order)),
-            IssueInvoice()]
+    return [_void(invoice, "the order's amounts changed", cancellation_date(order)), IssueInvoice()]
 
 
 def receipted_order_back_to_unpaid_is_alerted(order, books, policy):
@@ -57,14 +56,12 @@ def paid_invoice_gets_payment_and_receipt(order, books, policy):
     actions: list[Action] = []
     if invoice.amounts_key != amounts_key(order):
         # The buyer paid a different amount than billed: the receipt must match the money.
-        actions.append(VoidInvoice(invoice, "paid amount differs from the invoice",
-                                   receipt_date(order)))
+        actions.append(_void(invoice, "paid amount differs from the invoice", receipt_date(order)))
         invoice = None
     elif invoice.vat != _receipt_vat(order, policy):
         # The VAT rate (or registration) changed before the tax point: the receipt/tax invoice
         # and its entry carry the VAT of the payment day, which the invoice's entry does not.
-        actions.append(VoidInvoice(invoice, "the VAT on the payment day differs from the invoice",
-                                   receipt_date(order)))
+        actions.append(_void(invoice, "the VAT on the payment day differs from the invoice", receipt_date(order)))
         invoice = None
     return actions + [IssueReceipt(against_invoice=invoice)]
 
@@ -80,6 +77,10 @@ def receipted_order_with_changed_amounts_is_alerted(order, books, policy):
 
 
 def paid_after_cancellation_is_alerted(order, books, policy):
+    if books.receipt is not None and not books.has_credit_note(CANCEL_CAUSE):
+        # Credited in full by refunds, not by a cancellation: the sale stands, paid and paid
+        # back, so the order answers like any receipted one (nothing, unless amounts changed).
+        return receipted_order_with_changed_amounts_is_alerted(order, books, policy)
     return [RaiseAlert("paid_after_cancellation",
                        "order is paid but its documents were cancelled",
                        "refund the buyer or re-enter the order")]
@@ -90,7 +91,7 @@ def cancelled_order_without_documents_is_recorded_only(order, books, policy):
 
 
 def cancelled_invoiced_order_voids_invoice(order, books, policy):
-    return [VoidInvoice(books.open_invoice, "order cancelled", cancellation_date(order))]
+    return [_void(books.open_invoice, "order cancelled", cancellation_date(order))]
 
 
 def cancelled_receipted_order_gets_credit_note(order, books, policy):
@@ -106,7 +107,7 @@ def cancelled_receipted_order_gets_credit_note(order, books, policy):
         CANCEL_CAUSE, remaining, vat,
         "returned_goods" if returned else "cancelled_order",
         "goods returned by the buyer" if returned else "order cancelled",
-        cancellation_date(order))]
+        max(cancellation_date(order), receipt.date))]
 
 
 DOCUMENT_RULES: dict[tuple[OrderClass, Holding], Rule] = {
@@ -156,7 +157,7 @@ def refunds_get_credit_notes(order: Order, books: OrderBooks, policy: BooksPolic
         amount = min(refund.amount, receipt_total - credited)
         if amount <= ZERO:
             continue
-        on = business_date(refund.created_at or order.updated_at)
+        on = max(business_date(refund.created_at or order.updated_at), tax_point(order, books))
         vat = credit_vat(amount, receipt_total=receipt_total, receipt_vat=receipt_vat,
                          credited_total=credited, credited_vat=credited_vat, rate=rate)
         notes.append(IssueCreditNote(cause, amount, vat, "refund",
@@ -170,17 +171,21 @@ def refunds_paid_out(order: Order, books: OrderBooks, actions: list[Action]) -> 
     Never more than was paid, so a refunded order that also lists its refunds is paid back once."""
     paid = books.receipt.total if books.receipt else order.total
     paid_back = books.refunded_total
+    earliest = tax_point(order, books)
     payouts: list[Action] = []
     for refund in order.refunds:
         cause = REFUND_CAUSE_PREFIX + refund.external_id
         amount = min(refund.amount, paid - paid_back)
         if cause in books.refunds_paid or amount <= ZERO:
             continue
-        payouts.append(PayRefund(cause, amount, business_date(refund.created_at or order.updated_at)))
+        payouts.append(PayRefund(cause, amount, max(business_date(refund.created_at or order.updated_at), earliest)))
         paid_back += amount
     if (order.payment_status is PaymentStatus.REFUNDED and REFUNDED_STATUS_CAUSE not in books.refunds_paid
             and paid - paid_back > ZERO):
-        payouts.append(PayRefund(REFUNDED_STATUS_CAUSE, paid - paid_back, cancellation_date(order)))
+        # Paid back when the order first said refunded: the version saying so is the evidence
+        # (cancelled_at may be days earlier, while the refund was still owed in 213201).
+        payouts.append(PayRefund(REFUNDED_STATUS_CAUSE, paid - paid_back,
+                                 max(business_date(order.updated_at), earliest)))
     return payouts
 
 
@@ -200,6 +205,17 @@ def _credit_refunds_before_cancellation(actions: list[Action], refund_notes: lis
 def _receipt_vat(order: Order, policy: BooksPolicy) -> Decimal:
     from shopledger.domain.accounting.vat import order_amounts
     return order_amounts(order, rate_on(policy.vat_rates, receipt_date(order)), policy.vat_registered).vat
+
+
+def tax_point(order: Order, books: OrderBooks) -> date:
+    """The receipt/tax invoice's day (held, or issued in this pass): no credit note or payout
+    is dated before the money came in."""
+    return books.receipt.date if books.receipt else receipt_date(order)
+
+
+def _void(invoice: HeldDocument, reason: str, day: date) -> VoidInvoice:
+    """An invoice is never voided (its entry reversed) before its own date."""
+    return VoidInvoice(invoice, reason, max(day, invoice.date))
 
 
 def receipt_date(order: Order) -> date:
