@@ -347,15 +347,18 @@ def test_a_credit_note_shows_what_it_corrects_and_the_difference():
     shown = first.draft.particulars
     assert (shown["title"], shown["number"], shown["date"]) == ("ใบลดหนี้", "CN-202611-00001", "2026-11-22")
     assert shown["corrects"] == {"number": "RT-202611-00001", "date": "2026-11-20", "total": "850.00"}
-    assert (shown["original_value"], shown["correct_value"], shown["difference"], shown["vat_on_difference"]) == (
-        "850.00", "550.00", "300.00", "19.63")
+    # Revenue Code 86/10: values before VAT, the original being the tax invoice's (850.00 - 55.61)
+    assert (shown["original_value"], shown["credited_before"], shown["correct_value"], shown["difference"],
+            shown["vat_on_difference"]) == ("794.39", "0.00", "514.02", "280.37", "19.63")
     assert (shown["reason_code"], shown["reason"]) == ("refund", "refund R1")
     assert shown["lines"] == [{"sku": "HONEY-1L", "quantity": 1, "unit_price": "350.00"}]
     assert shown["total_words"] == "สามร้อยบาทถ้วน"
     [second] = ledger.take(order(refunds=[refund], cancelled_at=CANCELLED_AT, updated_at=CANCELLED_AT)).documents
     shown = second.draft.particulars
-    assert (shown["original_value"], shown["correct_value"], shown["difference"], shown["vat_on_difference"]) == (
-        "550.00", "0.00", "550.00", "35.98")
+    # still against the tax invoice's value, with what earlier notes took off shown apart
+    assert (shown["original_value"], shown["credited_before"], shown["correct_value"], shown["difference"],
+            shown["vat_on_difference"]) == ("794.39", "280.37", "0.00", "514.02", "35.98")
+    assert (shown["net"], shown["vat"], shown["total"]) == ("514.02", "35.98", "550.00")
     assert (shown["reason_code"], shown["reason"], shown["number"]) == (
         "cancelled_order", "order cancelled", "CN-202611-00002")
 

@@ -66,16 +66,22 @@ def sale_particulars(kind: DocumentKind, day: date, seller: dict, buyer: dict,
 
 
 def credit_note_particulars(day: date, seller: dict, buyer: dict, order_ref: str, *,
-                            corrects: dict, total: Decimal, vat: Decimal, credited_before: Decimal,
-                            reason_code: str, reason: str, lines: list[dict]) -> dict:
-    """ใบลดหนี้: the tax invoice it corrects, the original and correct values, the difference,
-    the VAT on the difference, and why."""
-    original = Decimal(corrects["total"]) - credited_before
+                            corrects: dict, original_value: Decimal, credited_before: Decimal,
+                            total: Decimal, vat: Decimal, reason_code: str, reason: str,
+                            lines: list[dict]) -> dict:
+    """ใบลดหนี้ as Revenue Code 86/10 has it: the tax invoice it corrects, its value, the correct
+    value and the difference, all before VAT, then the VAT on the difference, and why.
+
+    `original_value` is the corrected tax invoice's value before VAT, whatever earlier notes
+    took off it; those (`credited_before`, before VAT) are shown apart, so that the correct
+    value is what the sale is worth once this note is issued."""
+    difference = total - vat
     return {
         "title": "ใบลดหนี้", "title_en": "Credit note", "date": day.isoformat(),
         "seller": seller, "buyer": buyer, "order": order_ref, "corrects": corrects,
-        "original_value": fmt(original), "correct_value": fmt(original - total),
-        "difference": fmt(total), "vat_on_difference": fmt(vat), "net": fmt(total - vat),
+        "original_value": fmt(original_value), "credited_before": fmt(credited_before),
+        "correct_value": fmt(original_value - credited_before - difference),
+        "difference": fmt(difference), "vat_on_difference": fmt(vat), "net": fmt(difference),
         "vat": fmt(vat), "total": fmt(total), "total_words": baht_words(total),
         "reason_code": reason_code, "reason": reason, "lines": lines,
     }

@@ -117,8 +117,8 @@ def _credit_note(action: IssueCreditNote, order: Order, books: OrderBooks, polic
              for l in (refund.lines if refund else ())]
     particulars = credit_note_particulars(
         action.on, _seller(policy), buyer_of(order.customer), _order_ref(order), corrects=corrects,
-        total=action.total, vat=action.vat, credited_before=books.credited_total,
-        reason_code=action.reason_code, reason=action.reason, lines=lines)
+        original_value=receipt.total - receipt.vat, credited_before=books.credited_total - books.credited_vat,
+        total=action.total, vat=action.vat, reason_code=action.reason_code, reason=action.reason, lines=lines)
     doc = DocumentDraft(DocumentKind.CREDIT_NOTE, action.on, action.total, action.vat, action.cause,
                         "", receipt.number, particulars)
     return Posting(f"credit_note:{action.cause}", credit_note_entry(policy.open_day(action.on), action, order), doc)
