@@ -96,3 +96,19 @@ def test_staff_changes_and_bulk_ship(cli, tmp_path):
     cli("orders", "--status", "lost", code=2)
     cli("ship", "manual", "A-1", code=2)   # neither a carrier and tracking nor a file
     assert "not found" in cli("ship", "manual", "NOPE", "--carrier", "kerry", "--tracking", "K9", code=1).stdout
+
+
+@pytest.mark.parametrize("external_id", ["INV/2025/001", "50% off #1?", "ใบสั่ง ๑/๒"])
+def test_every_order_command_takes_any_external_id(cli, tmp_path, external_id):
+    path = _order_file(tmp_path, external_id=external_id, payment_status="unpaid", paid_at=None)
+    assert _json(cli("order", "create", path, "--json"))["external_id"] == external_id
+    cli("order", "verifying", "manual", external_id)
+    assert _json(cli("order", "paid", "manual", external_id, "--json"))["payment_status"] == "paid"
+    shipped = _json(cli("ship", "manual", external_id, "--carrier", "kerry", "--tracking", "KEX1", "--json"))
+    assert [r["external_id"] for r in shipped["shipped"]] == [external_id]
+    cli("deliver", "manual", external_id)
+    shown = _json(cli("order", "show", "manual", external_id, "--json"))
+    assert (shown["external_id"], shown["fulfillment_status"]) == (external_id, "delivered")
+    sheet = tmp_path / "ship.csv"
+    sheet.write_text(f'source,external_id,carrier,tracking\nmanual,"{external_id}/2",flash,TH1\n', encoding="utf-8")
+    assert "not found" in cli("ship", "--file", sheet, code=1).output

@@ -30,7 +30,8 @@ def list_orders(status: str | None = Query(None, description="a display status, 
     return order_list(engine, status=status, stuck=stuck, limit=paging.limit, offset=paging.offset)
 
 
-@router.get("/{source}/{external_id}", response_model=OrderDetailView, responses=problem_responses(404),
+# `:path`: an external id may hold '/' (INV/2025/001), sent as it is or as %2F
+@router.get("/{source}/{external_id:path}", response_model=OrderDetailView, responses=problem_responses(404),
             summary="One order: data, shipment with tracking link, documents, entries, stock movements, events")
 def get_order(source: str, external_id: str, engine: Engine = Depends(engine_of)) -> dict:
     return order_views.order_detail(engine, source, external_id)

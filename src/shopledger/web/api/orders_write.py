@@ -5,10 +5,15 @@ changes go through services/order_changes.py (the road of an import), and their 
 events name the caller's token (`api <token name>`). An order that cannot be taken is 422
 `invalid_order` with the reason; a change its state does not allow is 409 (`order_locked`,
 `already_cancelled`, `not_shipped`, ...).
+
+An external id may hold '/' (INV/2025/001): routes take it as `{external_id:path}` with the
+action matched after it, so /orders/import/INV/2025/001/ship (or INV%2F2025%2F001/ship)
+ships INV/2025/001, and an id without '/' is reached as before.
 """
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Depends, Response
 from pydantic import Field
@@ -45,37 +50,37 @@ def create_order(response: Response, data: dict[str, Any] = Body(..., examples=[
                      "be left out; amounts are decimal strings")),
                  caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
     order = oc.create_manual_order(engine, data, caller.actor(engine))
-    response.headers["Location"] = f"/api/v1/orders/{order.source}/{order.external_id}"
+    response.headers["Location"] = f"/api/v1/orders/{quote(order.source, safe='')}/{quote(order.external_id, safe='')}"
     return order_views.order_detail(engine, order.source, order.external_id)
 
 
-@router.patch("/{source}/{external_id}", summary="Edit an unpaid order (lines, customer, ...); 409 once paid", **CHANGED)
+@router.patch("/{source}/{external_id:path}", summary="Edit an unpaid order (lines, customer, ...); 409 once paid", **CHANGED)
 def edit_order(source: str, external_id: str, patch: dict[str, Any] = Body(..., examples=[{"note": "gift wrap"}],
                                                                            description="interchange fields to replace"),
                caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.edit(patch))
 
 
-@router.post("/{source}/{external_id}/verifying", summary="The buyer says they paid: check the payment", **CHANGED)
+@router.post("/{source}/{external_id:path}/verifying", summary="The buyer says they paid: check the payment", **CHANGED)
 def mark_verifying(source: str, external_id: str, caller: Caller = Depends(authorize),
                    engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.mark_verifying())
 
 
-@router.post("/{source}/{external_id}/paid", summary="The payment is in: the receipt/tax invoice is issued", **CHANGED)
+@router.post("/{source}/{external_id:path}/paid", summary="The payment is in: the receipt/tax invoice is issued", **CHANGED)
 def mark_paid(source: str, external_id: str, body: PaidIn | None = None, caller: Caller = Depends(authorize),
               engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.mark_paid(body.payment_method if body else None))
 
 
-@router.post("/{source}/{external_id}/cancel", summary="Cancel (its invoice is voided, or a credit note issued)",
+@router.post("/{source}/{external_id:path}/cancel", summary="Cancel (its invoice is voided, or a credit note issued)",
              **CHANGED)
 def cancel(source: str, external_id: str, caller: Caller = Depends(authorize),
            engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.cancel())
 
 
-@router.post("/{source}/{external_id}/ship", summary="Shipped with this carrier and tracking number (again: no change)",
+@router.post("/{source}/{external_id:path}/ship", summary="Shipped with this carrier and tracking number (again: no change)",
              **CHANGED)
 def ship(source: str, external_id: str, body: ShipIn, caller: Caller = Depends(authorize),
          engine: Engine = Depends(engine_of)) -> dict:
@@ -83,14 +88,14 @@ def ship(source: str, external_id: str, body: ShipIn, caller: Caller = Depends(a
     return order_views.order_detail(engine, source, external_id)
 
 
-@router.post("/{source}/{external_id}/deliver", summary="Delivered (a COD parcel: the courier collected the money)",
+@router.post("/{source}/{external_id:path}/deliver", summary="Delivered (a COD parcel: the courier collected the money)",
              **CHANGED)
 def deliver(source: str, external_id: str, caller: Caller = Depends(authorize),
             engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.deliver())
 
 
-@router.post("/{source}/{external_id}/return", summary="The parcel came back: goods back in stock", **CHANGED)
+@router.post("/{source}/{external_id:path}/return", summary="The parcel came back: goods back in stock", **CHANGED)
 def give_back(source: str, external_id: str, caller: Caller = Depends(authorize),
               engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.give_back())

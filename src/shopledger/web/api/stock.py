@@ -3,6 +3,9 @@
 Amounts go in and out as decimal strings; a JSON number for an amount is 422
 `invalid_request` (money is never a float). A receipt or count answers with the movements
 planned at moving-average cost, the journal entry it booked and the new level.
+
+A SKU is whatever an order named, '/' included (HONEY/1L): routes take it as `{sku:path}`,
+with any action matched after it.
 """
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ def list_products(engine: Engine = Depends(engine_of)) -> list[dict]:
     return products.stock_levels(engine)
 
 
-@router.put("/products/{sku}", response_model=Product, responses=problem_responses(422),
+@router.put("/products/{sku:path}", response_model=Product, responses=problem_responses(422),
             summary="Add a product, or update it (a cost or low-stock level left out is kept)")
 def put_product(sku: str, body: ProductIn, engine: Engine = Depends(engine_of)) -> dict:
     return products.add_product(engine, sku, body.name, body.price, body.cost, body.low_stock_at)
@@ -55,19 +58,19 @@ def stock_levels(engine: Engine = Depends(engine_of)) -> list[dict]:
     return [{key: level[key] for key in LEVEL_KEYS} for level in products.stock_levels(engine)]
 
 
-@router.post("/stock/{sku}/receive", response_model=StockChange, responses=problem_responses(404, 422),
+@router.post("/stock/{sku:path}/receive", response_model=StockChange, responses=problem_responses(404, 422),
              summary="Goods in at a unit cost: Dr 114101 inventory / Cr 212101 accounts payable")
 def receive(sku: str, body: ReceiveIn, caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
     return products.receive_stock(engine, sku, body.quantity, body.unit_cost, ref=body.ref, actor=caller.actor(engine))
 
 
-@router.post("/stock/{sku}/count", response_model=StockChange, responses=problem_responses(404, 422),
+@router.post("/stock/{sku:path}/count", response_model=StockChange, responses=problem_responses(404, 422),
              summary="A stock count: on hand becomes the quantity; the difference is booked to 531101")
 def count(sku: str, body: CountIn, caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
     return products.count_stock(engine, sku, body.quantity, ref=body.ref, actor=caller.actor(engine))
 
 
-@router.get("/stock/{sku}/movements", response_model=list[StockMovement], responses=problem_responses(404),
+@router.get("/stock/{sku:path}/movements", response_model=list[StockMovement], responses=problem_responses(404),
             summary="A SKU's stock movements, newest first, with their causes")
 def movements(sku: str, limit: int | None = Query(None, ge=1, le=10000), engine: Engine = Depends(engine_of)) -> list[dict]:
     return products.stock_moves(engine, sku, limit)

@@ -98,7 +98,7 @@ def orders_page(request: Request, status: str = "", stuck: bool = False, offset:
         "statuses": list(DisplayStatus)})
 
 
-@router.get("/orders/{source}/{external_id}")
+@router.get("/orders/{source}/{external_id:path}")  # an external id may hold '/'
 def order_page(request: Request, source: str, external_id: str, engine: Engine = Depends(engine_of)):
     try:
         order = order_views.order_detail(engine, source, external_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
 
@@ -64,6 +65,11 @@ def line_amount(line: dict) -> str:
         return ""
 
 
+def segment(value: object) -> str:
+    """One path segment of a link: an id's '/', '%', '?', '#' and spaces must not end it early."""
+    return quote(str(value), safe="")
+
+
 def rate(value: object) -> str:
     """'7.00' -> '7'; '6.50' -> '6.5'."""
     text = str(value)
@@ -73,7 +79,8 @@ def rate(value: object) -> str:
 def make_templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     env = templates.env
-    env.filters.update(baht=baht, thai_date=thai_date, line_amount=line_amount, rate=rate)
+    env.filters.update(baht=baht, thai_date=thai_date, line_amount=line_amount, rate=rate,
+                       segment=segment)
     env.globals.update(kind_label=kind_label, status_label=status_label, account_name=account_name,
                        branch_label=branch_label, htmx_available=htmx_available)
     return templates
