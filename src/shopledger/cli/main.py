@@ -126,24 +126,13 @@ def serve(host: Optional[str] = typer.Option(None), port: Optional[int] = typer.
     """Serve the web pages and the REST API."""
     import uvicorn
 
+    from shopledger.cli import serving
     from shopledger.web.app import create_app
 
     settings = get_settings()
-    worker = _start_embedded_worker() if settings.embedded_worker else None
-    try:
-        uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info")
-    finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=10)
-
-
-def _start_embedded_worker():
-    """The job consumer (daily runs, Import Data) in a process of its own beside the server."""
-    import subprocess
-    import sys
-
-    return subprocess.Popen([sys.executable, "-m", "shopledger.cli.main", "worker", "--workers", "1"])
+    serving.serve_with_worker(
+        lambda: uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info"),
+        embedded_worker=settings.embedded_worker)
 
 
 @app.command()

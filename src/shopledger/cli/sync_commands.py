@@ -66,11 +66,17 @@ def sync_runs_command(as_json: bool = typer.Option(False, "--json"), limit: int 
           ["id", "source", "trigger", "status", "started_at", "pages", "created", "updated", "unchanged", "failed", "error"])
 
 
-def worker(workers: int = typer.Option(2, help="worker threads")) -> None:
+def worker(workers: int = typer.Option(2, help="worker threads"),
+           parent_pid: Optional[int] = typer.Option(None, "--parent-pid", hidden=True,
+                                                    help="end when this process ends (`serve` passes its own)")) -> None:
     """Run a job consumer (daily runs, background imports) in this process."""
     from huey.consumer import Consumer
 
     from shopledger.jobs import huey
 
+    if parent_pid is not None:
+        from shopledger.adapters.lifeline import die_with_parent
+
+        die_with_parent(parent_pid)
     load_connectors()
     Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True).run()

@@ -7,11 +7,13 @@ their own. Either way a fault while pulling is raised to the caller after the pa
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 from collections.abc import Iterator
 from datetime import datetime
 from queue import Queue
 
+from shopledger.adapters.lifeline import die_with_parent
 from shopledger.domain.errors import DomainError
 from shopledger.domain.orders.canonical import received_hash
 from shopledger.domain.sync.connector import CONNECTORS, PulledPage, PulledRecord
@@ -49,7 +51,7 @@ def pulled_on_process(kind: str, settings: dict, since: datetime | None, ahead: 
     """`settings` must cross a process (no client objects): the connector is built over there."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue(maxsize=ahead)
-    puller = context.Process(target=_pull_into, args=(kind, settings, since, queue), daemon=True,
+    puller = context.Process(target=_pull_into, args=(kind, settings, since, queue, os.getpid()), daemon=True,
                              name="pull-pages")
     puller.start()
     try:
@@ -63,7 +65,8 @@ def pulled_on_process(kind: str, settings: dict, since: datetime | None, ahead: 
         puller.join()
 
 
-def _pull_into(kind: str, settings: dict, since: datetime | None, queue) -> None:
+def _pull_into(kind: str, settings: dict, since: datetime | None, queue, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     from shopledger.bootstrap import load_connectors
 
     load_connectors()

@@ -8,6 +8,7 @@ keeps only a few batches in flight, so memory does not grow with the file or the
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -15,6 +16,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from sqlalchemy import Engine
 
 from shopledger.adapters.db.engine import make_engine, share_writer_gate
+from shopledger.adapters.lifeline import die_with_parent
 from shopledger.domain.clock import utc_now
 from shopledger.services.intake import (
     Failure, Incoming, IntakeReport, readable_batches, skip_unchanged, take_changed,
@@ -23,8 +25,9 @@ from shopledger.services.intake import (
 _engine: Engine | None = None
 
 
-def _start_worker(url: str, gate) -> None:
+def _start_worker(url: str, gate, parent_pid: int) -> None:
     global _engine
+    die_with_parent(parent_pid)
     _engine = make_engine(url)
     share_writer_gate(gate)
 
@@ -74,7 +77,7 @@ class ParallelTaker:
             return Taken(report, None)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_start_worker,
-                                             initargs=(self.url, self._gate))
+                                             initargs=(self.url, self._gate, os.getpid()))
         plain = [(r.position, r.external_id, r.data, digest) for r, digest in changed]
         return Taken(report, self._pool.submit(_take, plain, self.source, self.actor))
 

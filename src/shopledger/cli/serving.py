@@ -1,0 +1,64 @@
+"""`serve`: the web server with the job worker beside it, stopped together on SIGTERM or SIGINT.
+
+uvicorn shuts down gracefully on either signal and then raises it again, so that the process
+ends the way the signal asked. With the default SIGTERM action that would end us at once, and
+the embedded worker would be left running: here both signals end the server by an exception,
+the worker is stopped, and only then does the signal take its course.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+WORKER_STOP_SECONDS = 10.0  # huey stops in about two; a hung task is not waited for longer
+
+
+class _Signalled(SystemExit):
+    # A SystemExit: the one exception nothing on the way out catches by accident.
+    def __init__(self, signum: int):
+        super().__init__(128 + signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, _frame) -> None:
+    raise _Signalled(signum)
+
+
+def serve_with_worker(run_server: Callable[[], None], *, embedded_worker: bool) -> None:
+    previous = {signum: signal.signal(signum, _raise_signalled) for signum in STOP_SIGNALS}
+    worker: subprocess.Popen | None = None
+    received: int | None = None
+    try:
+        worker = _start_worker() if embedded_worker else None
+        run_server()
+    except _Signalled as stop:
+        received = stop.signum
+    finally:
+        _stop(worker)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received is not None:
+        signal.signal(received, signal.SIG_DFL)
+        signal.raise_signal(received)
+
+
+def _start_worker() -> subprocess.Popen:
+    """The job consumer (daily runs, Import Data) in a process of its own, which also ends if
+    this one is killed outright (nothing here runs then)."""
+    return subprocess.Popen([sys.executable, "-m", "shopledger.cli.main", "worker", "--workers", "1",
+                             "--parent-pid", str(os.getpid())])
+
+
+def _stop(worker: subprocess.Popen | None) -> None:
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
