@@ -6,6 +6,8 @@ changes to an order are in orders_write.py.
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Engine
 
@@ -14,7 +16,7 @@ from shopledger.adapters.db.engine import reading
 from shopledger.domain.errors import NotFound
 from shopledger.services import order_views
 from shopledger.web.api.paging import Page, page
-from shopledger.web.api.schemas import OrderDetailView, OrderView
+from shopledger.web.api.schemas import OrderDetailView, OrderView, QueryFlag
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -25,7 +27,9 @@ router = APIRouter(prefix="/orders", tags=["orders"])
             responses=problem_responses(422))
 def list_orders(status: str | None = Query(None, description="a display status, e.g. `to_ship` (422 `invalid_status` "
                                                              "for an unknown one)"),
-                stuck: bool = Query(False, description="only stuck orders, each with `stuck`: why and what to do"),
+                # Annotated: a `= Query(...)` default would drop QueryFlag's validator
+                stuck: Annotated[QueryFlag, Query(description="only stuck orders, each with `stuck`: why and what to do")]
+                = False,
                 paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> list[dict]:
     return order_list(engine, status=status, stuck=stuck, limit=paging.limit, offset=paging.offset)
 

@@ -1,19 +1,17 @@
 """GET /reports/...: statements computed from the journal."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Connection
 
 from shopledger.adapters.db import reads
-from shopledger.web.api.schemas import TrialBalance
+from shopledger.web.api.schemas import Day, TrialBalance
 from shopledger.web.deps import read_conn
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 
 @router.get("/trial-balance", response_model=TrialBalance, summary="Trial balance")
-def trial_balance(as_of: date | None = Query(None, description="YYYY-MM-DD; entries dated up to this day"),
+def trial_balance(as_of: Day | None = Query(None, description="YYYY-MM-DD; entries dated up to this day"),
                   conn: Connection = Depends(read_conn)) -> dict:
     return reads.trial_balance(conn, as_of)

@@ -5,10 +5,12 @@ Shapes are open to new members (`extra="allow"`): clients must ignore what they 
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic_core import PydanticCustomError
 
 Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["750.00"],
                              description="baht as a decimal string with two places")]
@@ -369,3 +371,31 @@ class Input(BaseModel):
     """A request body: a member it does not know is refused (a typo is not silently ignored)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+# Pydantic's lax mode reads 0 as the date 1970-01-01, `false` as the count 0 and 1 as yes; a
+# request means none of these. FastAPI validates the decoded JSON as Python objects, where
+# strict mode would refuse even "2026-11-30" for a date, so each kind says what it takes.
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_text(value: object) -> object:
+    if (isinstance(value, str) and _ISO_DAY.fullmatch(value)) or type(value) is date:
+        return value
+    raise PydanticCustomError("date_text", "Input should be a date written as YYYY-MM-DD")
+
+
+def _true_or_false(value: object) -> object:
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value
+    raise PydanticCustomError("bool_text", "Input should be true or false")
+
+
+Day = Annotated[date, BeforeValidator(_day_text)]
+"""A date in a body or a query: the text YYYY-MM-DD, never a number."""
+Count = StrictInt
+"""A quantity or a level in a body: a JSON integer, never a boolean, a fraction or text."""
+Flag = StrictBool
+"""Yes or no in a body: JSON true or false, never 0 or 1."""
+QueryFlag = Annotated[bool, BeforeValidator(_true_or_false)]
+"""Yes or no in a query: `true` or `false`."""

@@ -1,14 +1,12 @@
 """GET/PATCH /settings and POST /settings/vat-rates: the company and the books' settings."""
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 
 from shopledger.services import company
-from shopledger.web.api.schemas import Shape
+from shopledger.web.api.schemas import Day, Flag, Shape
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -26,8 +24,8 @@ class Company(BaseModel):
 class SettingsChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     company: Company | None = None
-    vat_registered: bool | None = None
-    closed_through: date | None = None
+    vat_registered: Flag | None = None
+    closed_through: Day | None = None
     payment_accounts: dict[str, str] | None = Field(None, examples=[{"card": "111301"}])
     stuck_rules: dict[str, str] | None = Field(None, examples=[{"unpaid_after": "2d", "unshipped_after": "off"}])
 
@@ -35,7 +33,7 @@ class SettingsChange(BaseModel):
 class VatRate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rate: str = Field(pattern=r"^\d{1,2}(\.\d{1,2})?$", examples=["7"])
-    starts_on: date
+    starts_on: Day
 
 
 class Settings(Shape):

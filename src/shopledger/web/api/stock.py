@@ -14,7 +14,7 @@ from pydantic import Field
 from sqlalchemy import Engine
 
 from shopledger.services import products
-from shopledger.web.api.schemas import Input, MoneyIn, Product, StockChange, StockLevel, StockMovement
+from shopledger.web.api.schemas import Count, Input, MoneyIn, Product, StockChange, StockLevel, StockMovement
 from shopledger.web.auth import Caller, authorize
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
@@ -27,17 +27,17 @@ class ProductIn(Input):
     name: str = Field(min_length=1, examples=["น้ำผึ้งป่า 1 ลิตร"])
     price: MoneyIn
     cost: MoneyIn | None = Field(None, description="left out: keeps the stored cost")
-    low_stock_at: int | None = Field(None, ge=0, description="left out: keeps the stored level")
+    low_stock_at: Count | None = Field(None, ge=0, description="left out: keeps the stored level")
 
 
 class ReceiveIn(Input):
-    quantity: int = Field(gt=0, examples=[24])
+    quantity: Count = Field(gt=0, examples=[24])
     unit_cost: MoneyIn
     ref: str = Field("", max_length=200, description="the supplier's invoice number")
 
 
 class CountIn(Input):
-    quantity: int = Field(ge=0, examples=[10], description="what was counted on the shelf")
+    quantity: Count = Field(ge=0, examples=[10], description="what was counted on the shelf")
     ref: str = Field("", max_length=200)
 
 
