@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/shopledger init
 	$(BIN)/shopledger demo --if-empty
-	$(BIN)/shopledger serve
+	SHOPLEDGER_DEMO_SHOP=true $(BIN)/shopledger serve
 
 test: setup
 	$(BIN)/lint-imports

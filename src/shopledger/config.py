@@ -19,6 +19,31 @@ class Settings(BaseSettings):
     import_workers: int = min(2, os.cpu_count() or 1)  # processes for a big file import
     embedded_worker: bool = True
     huey_url: str = ""  # empty: a SQLite file beside the database (embedded); redis://... at scale
+    # Names the job queue in its storage, so two deployments (or test runs) can share one Redis.
+    huey_name: str = "shopledger"
+    # Comma-separated names the server answers to besides the loopback ones and the host it is
+    # bound to: a page asked for under any other name (DNS rebinding) is refused.
+    allowed_hosts: str = ""
+    demo_shop: bool = False  # serve the demo web shop at /demo-shop (`make run` turns it on)
+
+    def trusted_hosts(self) -> list[str]:
+        extra = [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
+        bound = [] if self.host in WILDCARD_HOSTS else [_bracketed(self.host)]
+        return list(dict.fromkeys([*LOOPBACK_NAMES, *bound, *extra]))
+
+    def local_url(self) -> str:
+        """Where a process on this machine reaches the server (a wildcard bind answers on loopback)."""
+        host = "127.0.0.1" if self.host in WILDCARD_HOSTS else _bracketed(self.host)
+        return f"http://{host}:{self.port}"
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+def _bracketed(host: str) -> str:
+    # An IPv6 literal is written in brackets in a URL and in the Host header.
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 @lru_cache

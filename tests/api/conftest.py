@@ -26,7 +26,8 @@ def queued_runs() -> list[int]:
 
 @pytest.fixture
 def app(engine, tmp_path, queued_runs):
-    return create_app(engine, enqueue_sync=queued_runs.append, demo_shop_file=tmp_path / "demo-shop.json")
+    return create_app(engine, enqueue_sync=queued_runs.append, demo_shop_file=tmp_path / "demo-shop.json",
+                      demo_shop=True, extra_hosts=("testserver",))
 
 
 @pytest.fixture

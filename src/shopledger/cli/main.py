@@ -129,23 +129,55 @@ def serve(host: Optional[str] = typer.Option(None), port: Optional[int] = typer.
     from shopledger.cli import serving
     from shopledger.web.app import create_app
 
-    settings = get_settings()
+    settings = _publish_address(host, port)
     serving.serve_with_worker(
         lambda: uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info"),
         embedded_worker=settings.embedded_worker)
 
 
+def _publish_address(host: Optional[str], port: Optional[int]):
+    """Where this server listens, put in the settings: the app allows its host name, and the
+    embedded worker (inheriting the environment) pulls the demo shop from this port."""
+    import os
+
+    if host:
+        os.environ["SHOPLEDGER_HOST"] = host
+    if port:
+        os.environ["SHOPLEDGER_PORT"] = str(port)
+    get_settings.cache_clear()
+    return get_settings()
+
+
 @app.command()
-def demo(if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no orders")) -> None:
+def demo(if_empty: bool = typer.Option(False, "--if-empty", help="only when the database has no orders"),
+         advance: bool = typer.Option(False, "--advance", help="a day passes at the demo web shop `serve` runs")) -> None:
     """Load the demo shop's orders."""
     from shopledger.services import setup
     from shopledger.services.demo import load_demo
 
+    if advance:
+        _advance_demo_shop()
+        return
     engine = default_engine()
     if if_empty and not setup.is_empty(engine):
         typer.echo("demo: the database already has orders; nothing loaded")
         return
     typer.echo(load_demo(engine))
+
+
+def _advance_demo_shop() -> None:
+    import httpx2
+
+    from shopledger.demo.shop_client import advance_served_shop
+
+    server = get_settings().local_url()
+    try:
+        changed = advance_served_shop(server)
+    except httpx2.HTTPError as error:
+        typer.echo(f"error (demo_shop_unreachable): no demo shop at {server} ({error}); "
+                   "is `shopledger serve` running with SHOPLEDGER_DEMO_SHOP=true?", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"demo shop: {len(changed)} order(s) moved on ({', '.join(changed) or 'none'})")
 
 
 from shopledger.cli import settings_commands, sync_commands  # noqa: E402 - registered after the app exists

@@ -4,3 +4,4 @@ Kept apart from the shop's web code so the demo service can name it without impo
 """
 DEMO_TOKEN = "demo-shop-token"
 MOUNT_PATH = "/demo-shop"
+ADVANCE_PATH = "/advance"  # POST: a day passes at the shop

@@ -1,8 +1,8 @@
 """The demo shop as the product serves it at /demo-shop, so Import Data works out of the box.
 
-Its orders are kept in a JSON file beside the database (a restart keeps the shop as it was),
-and they move on by one business day each time a pull starts from a cursor: the first press
-of Import Data brings every order, the next ones only what changed at the shop.
+Its orders are kept in a JSON file beside the database (a restart keeps the shop as it was).
+A GET only reads; `POST /demo-shop/advance` (the demo token) moves the shop one business day
+on, so the next Import Data brings only what changed at the shop.
 """
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import threading
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 
-from shopledger.demo.shop_source import DEMO_TOKEN
+from shopledger.demo.shop_source import ADVANCE_PATH, DEMO_TOKEN
 from shopledger.demo_shop.app import ORDERS_PATH, answer_orders
 from shopledger.demo_shop.store import ShopStore
 
@@ -44,12 +45,19 @@ def demo_shop_app(path: Path, token: str = DEMO_TOKEN) -> FastAPI:
 
     @app.get(ORDERS_PATH)
     def list_orders(request: Request) -> Response:
-        params = request.query_params
-        if params.get("updated_from") and params.get("page", "1") == "1" and _authorized(request, token):
-            if store.advance():
-                save_store(store, path)
-        answer = answer_orders(store, token, request.headers.get("authorization"), params)
+        answer = answer_orders(store, token, request.headers.get("authorization"), request.query_params)
         return Response(answer.body, status_code=answer.status, headers=answer.headers)
+
+    # A bearer token, not a cookie: another site's form cannot move the shop on.
+    @app.post(ADVANCE_PATH)
+    def advance(request: Request) -> Response:
+        if not _authorized(request, token):
+            return JSONResponse({"error": "unauthorized", "message": "missing or invalid bearer token"},
+                                status_code=401, headers={"WWW-Authenticate": "Bearer"})
+        changed = store.advance()
+        if changed:
+            save_store(store, path)
+        return JSONResponse({"changed": changed})
 
     return app
 

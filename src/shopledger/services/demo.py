@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from shopledger.adapters.db.engine import writing
 from shopledger.adapters.db.settings_repo import write_settings
 from shopledger.bootstrap import load_connectors
-from shopledger.config import get_settings
 from shopledger.demo.shop_source import DEMO_TOKEN, MOUNT_PATH
 from shopledger.services import cod, products, sources
 from shopledger.demo.orders import demo_catalogue, demo_history, demo_orders
@@ -51,9 +50,9 @@ def load_demo(engine: Engine, today: date | None = None) -> str:
 def _add_demo_shop_source(engine: Engine) -> None:
     """The web shop the product itself serves at /demo-shop: Import Data works out of the box."""
     load_connectors()
-    settings = get_settings()
+    # A path, not this moment's host and port: each run finds the server where it runs then.
     sources.add_source(engine, DEMO_SHOP_SOURCE, kind="shop-api", token=DEMO_TOKEN, daily_at="06:00",
-                       base_url=f"http://{settings.host}:{settings.port}{MOUNT_PATH}")
+                       base_url=MOUNT_PATH)
 
 
 # sku -> (cost, units received, low-stock level): COFFEE-250 ends up low, TEA-GREEN oversold

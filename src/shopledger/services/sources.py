@@ -39,8 +39,9 @@ def _check(name: str, kind: str, base_url: str, token: str, daily_at: str | None
         raise DomainError("invalid_source_name", "a source name is letters, digits, '-', '_' or '.'")
     if kind not in CONNECTORS:
         raise DomainError("unknown_connector", f"no connector of kind {kind!r} (known: {', '.join(sorted(CONNECTORS))})")
-    if not base_url.startswith(("http://", "https://")):
-        raise DomainError("invalid_source_url", f"{base_url!r} is not an http(s) URL")
+    # A path is a shop this server serves itself (the demo's), found wherever the server runs.
+    if not base_url.startswith(("http://", "https://", "/")):
+        raise DomainError("invalid_source_url", f"{base_url!r} is not an http(s) URL or a path on this server")
     if not token:
         raise DomainError("invalid_source_token", "a token is required")
     if daily_at is not None and not _DAILY_AT.match(daily_at):

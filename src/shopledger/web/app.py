@@ -13,7 +13,7 @@ from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.config import get_settings
 from shopledger.demo.shop_source import MOUNT_PATH
 from shopledger.demo_shop.mounted import demo_shop_app
-from shopledger.web import errors
+from shopledger.web import errors, security
 from shopledger.web.api import (alerts, cod, documents, imports, journal, orders, orders_write, push, reports, shipping,
                                 settings, sources, stock, tokens)
 from shopledger.web.api.schemas import Health
@@ -28,7 +28,10 @@ API_ROUTERS = (documents.router, journal.router, reports.router, imports.router,
 
 
 def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], object] | None = None,
-               demo_shop_file: Path | None = None) -> FastAPI:
+               demo_shop_file: Path | None = None, demo_shop: bool | None = None,
+               extra_hosts: tuple[str, ...] = ()) -> FastAPI:
+    """`demo_shop`: None follows SHOPLEDGER_DEMO_SHOP; `extra_hosts` are allowed besides the settings' ones."""
+    settings = get_settings()
     # No Swagger UI or ReDoc: both load their scripts from a CDN; /openapi.json is the spec.
     app = FastAPI(title="shopledger", version="1", openapi_url="/openapi.json", docs_url=None, redoc_url=None,
                   description="Orders joined to real books. Amounts are decimal strings; errors are problem+json.")
@@ -36,13 +39,16 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     app.state.enqueue_sync = enqueue_sync or _enqueue_with_huey
     load_connectors()
     errors.install(app)
+    security.install(app, [*settings.trusted_hosts(), *extra_hosts])
     app.include_router(_api())
     app.include_router(push.router, prefix="/api/v1")  # signed by the shop, not by a bearer token
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=Health, tags=["health"],
                       responses=errors.problem_responses(503))
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
-    app.mount(MOUNT_PATH, demo_shop_app(demo_shop_file or _demo_shop_file()))
+    # A shop answering to a token everyone knows is a demo's, never a merchant's server's.
+    if settings.demo_shop if demo_shop is None else demo_shop:
+        app.mount(MOUNT_PATH, demo_shop_app(demo_shop_file or _demo_shop_file()))
     return app
 
 

@@ -19,6 +19,7 @@ import httpx2
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
 
 from shopledger.adapters.connectors.shop_orders import to_record
+from shopledger.config import get_settings
 from shopledger.domain.clock import BANGKOK
 from shopledger.domain.errors import DomainError
 from shopledger.domain.sync.connector import (
@@ -270,6 +271,14 @@ def wire_instant(moment: datetime) -> str:
     return moment.astimezone(BANGKOK).replace(microsecond=0).isoformat()
 
 
+def on_this_server(base_url: str) -> str:
+    """A path ("/demo-shop") names a shop this server serves itself. Its address is read as the
+    run starts, so a server started on another port since the source was added is still found."""
+    if base_url.startswith("/"):
+        return get_settings().local_url() + base_url
+    return base_url
+
+
 @register_connector(KIND)
 def build_shop_api(settings: Mapping[str, Any]) -> ShopApiConnector:
     """Factory for the registry. Pass a shared `http_client` from the composition root;
@@ -278,7 +287,7 @@ def build_shop_api(settings: Mapping[str, Any]) -> ShopApiConnector:
         raise DomainError("invalid_source_settings", "a shop-api source needs base_url and token")
     client = settings.get("http_client") or httpx2.Client(timeout=DEFAULT_TIMEOUT)
     return ShopApiConnector(
-        settings["base_url"],
+        on_this_server(settings["base_url"]),
         settings["token"],
         client,
         page_size=int(settings.get("page_size", MAX_PAGE_SIZE)),
