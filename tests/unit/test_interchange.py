@@ -413,9 +413,10 @@ def test_the_fingerprint_changes_with_the_order(change):
 
 # --- round trip as a property -----------------------------------------------------------------
 
-texts = st.text(min_size=1, max_size=20).filter(str.strip)
+_letters = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")  # refused: not storable text
+texts = st.text(_letters, min_size=1, max_size=20).filter(str.strip)
 satang = st.integers(min_value=0, max_value=10_000_000)
-moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+moments = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2025, 12, 31),  # dates are 2000..now+1y
                        timezones=st.sampled_from([UTC, timezone(timedelta(hours=7)), timezone(timedelta(hours=-5))]))
 
 
@@ -457,10 +458,10 @@ def order_dicts(draw):
         payment_method=draw(st.sampled_from(list(PaymentMethod))).value,
         paid_at=draw(moments).isoformat() if status is PaymentStatus.PAID else None,
         cancelled_at=draw(st.none() | moments.map(datetime.isoformat)),
-        customer={"name": draw(texts), "tax_id": draw(st.just("") | tax_ids()), "phone": draw(st.text(max_size=10))},
+        customer={"name": draw(texts), "tax_id": draw(st.just("") | tax_ids()), "phone": draw(st.text(_letters, max_size=10))},
         lines=lines, shipping_fee=baht(shipping), discount=baht(discount), total=baht(total),
-        prices_include_vat=include_vat, note=draw(st.text(max_size=30)),
-        shipment=draw(st.none() | st.fixed_dictionaries({"carrier": texts, "tracking_number": st.text(max_size=12)})),
+        prices_include_vat=include_vat, note=draw(st.text(_letters, max_size=30)),
+        shipment=draw(st.none() | st.fixed_dictionaries({"carrier": texts, "tracking_number": st.text(_letters, max_size=12)})),
         refunds=[refund(amount=baht(max(total, 1)), lines=[])] if total and draw(st.booleans()) else [],
     )
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from shopledger.domain.limits import amount_problem, clip, number_text
+
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+_MOST = Decimal("1E+20")  # beyond any limit, still exact at two places in the default context
 
 
 class MoneyError(ValueError):
     """An amount that is not a decimal string with at most two places."""
 
 
-def parse_money(value: object, *, field: str = "amount") -> Decimal:
-    """A decimal string (or int) in baht -> Decimal with two places. Floats are refused."""
+def parse_money(value: object, *, field: str = "amount", limit: Decimal | None = None) -> Decimal:
+    """A decimal string (or int) in baht -> Decimal with two places. Floats are refused, and so
+    is an amount beyond `limit` (either sign), or one too large to have two places at all."""
     if isinstance(value, bool) or isinstance(value, float):
         raise MoneyError(f"{field} must be a decimal string, not a number like {value!r}")
     if isinstance(value, Decimal):
@@ -30,14 +34,20 @@ def parse_money(value: object, *, field: str = "amount") -> Decimal:
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise MoneyError(f"{field} {value!r} is not a decimal amount") from None
+            raise MoneyError(f"{field} {clip(repr(value))} is not a decimal amount") from None
     else:
         raise MoneyError(f"{field} must be a decimal string")
     if not amount.is_finite():
-        raise MoneyError(f"{field} {value!r} is not a finite amount")
+        raise MoneyError(f"{field} {clip(repr(value))} is not a finite amount")
+    if (problem := amount_problem(field, amount, _MOST if limit is None else limit, _shown(value, amount))):
+        raise MoneyError(problem)  # before quantize: 1e309 has no room for two places and would raise
     if amount != amount.quantize(CENT):
-        raise MoneyError(f"{field} {value!r} has more than two decimal places")
+        raise MoneyError(f"{field} {clip(repr(value))} has more than two decimal places")
     return amount.quantize(CENT)
+
+
+def _shown(value: object, amount: Decimal) -> str:
+    return clip(value.strip(), 30) if isinstance(value, str) else number_text(amount)
 
 
 def to_satang(amount: Decimal) -> int:

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import secrets
 from datetime import datetime
 
 import orjson
@@ -76,9 +78,20 @@ def canonical_json(data: dict) -> str:
 
 def received_hash(data: object) -> str:
     """A hash of a record exactly as a door handed it in (before validation): the same file
-    imported again is recognised without parsing a single order."""
-    return hashlib.blake2b(orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str),
-                           digest_size=8).hexdigest()
+    imported again is recognised without parsing a single order.
+
+    Never raises: a record orjson cannot write (an integer past 64 bits, a lone UTF-16
+    surrogate, nesting past 255) is hashed as the json module writes it, and one nested past
+    even that gets a hash of its own, so it is read (and refused) each time it comes.
+    """
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_SORT_KEYS, default=str)
+    except orjson.JSONEncodeError:
+        try:
+            text = json.dumps(data, sort_keys=True, default=str).encode()
+        except (RecursionError, TypeError, ValueError):
+            text = secrets.token_bytes(16)
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
 
 
 def fingerprint_of_json(text: str) -> str:

@@ -25,6 +25,10 @@ act on, naming the field. Decisions where the spec is silent:
   office" is 00000, and a missing branch beside a tax id is 00000.
 - A shipment with no carrier, tracking number or date is no shipment (None).
 - Times may also be aware `datetime` objects; naive ones are refused like naive strings.
+- Amounts, quantities, texts and counts of lines have the bounds of domain/limits.py; a date
+  must fall between 2000-01-01 and a year from now.
+- Whatever else goes wrong reading one order is that order's failure (UNREADABLE_ORDER),
+  never an exception that would stop the rest of a file.
 """
 from __future__ import annotations
 
@@ -33,12 +37,15 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from shopledger.domain.accounting.vat import VatTerms
-from shopledger.domain.clock import business_date, parse_instant
+from shopledger.domain import limits
+from shopledger.domain.clock import business_date, parse_instant, utc_now
 from shopledger.domain.errors import InvalidOrder
+from shopledger.domain.limits import MAX_AMOUNT, MAX_TOTAL, clip
 from shopledger.domain.money import ZERO, MoneyError, fmt, parse_money
 from shopledger.domain.orders.model import (Channel, Customer, FulfillmentStatus, Order, OrderLine,
                                             PaymentMethod, PaymentStatus, Refund, RefundLine, Shipment)
 from shopledger.domain.orders.taxid import HEAD_OFFICE, is_valid_branch, is_valid_tax_id, normalize_tax_id
+from shopledger.domain.shipping.carriers import fold
 
 SUPPORTED_CURRENCY = "THB"
 
@@ -49,6 +56,12 @@ _PAYMENT_METHODS = {member.value: member for member in PaymentMethod}
 _PLAIN_AMOUNT = re.compile(r"[0-9]+\.[0-9]{2}\Z")
 _FLAG_WORDS = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False, "n": False, "0": False}
 _HEAD_OFFICE_WORDS = frozenset({"สำนักงานใหญ่", "head office", "headoffice", "hq"})
+_TEXT_LIMITS = {
+    "external_id": limits.MAX_EXTERNAL_ID, "note": limits.MAX_NOTE, "sku": limits.MAX_SKU, "name": limits.MAX_NAME,
+    "customer.name": limits.MAX_NAME, "customer.email": limits.MAX_EMAIL, "customer.phone": limits.MAX_PHONE,
+    "customer.address": limits.MAX_ADDRESS, "shipment.carrier": limits.MAX_CARRIER,
+    "shipment.tracking_number": limits.MAX_TRACKING,
+}
 
 
 class _Reject(Exception):
@@ -64,6 +77,8 @@ def parse_order(data: dict, source: str, *, vat: VatTerms = VatTerms()) -> Order
         return _parse(data, source, vat)
     except _Reject as reject:
         raise InvalidOrder(str(reject), _loose_id(data.get("external_id"))) from None
+    except Exception as error:  # noqa: BLE001 - a value nothing above foresaw fails its order, not the file
+        raise InvalidOrder(limits.UNREADABLE_ORDER, _loose_id(data.get("external_id"))) from error
 
 
 def _parse(data: dict, source: str, vat: VatTerms) -> Order:
@@ -83,8 +98,8 @@ def _parse(data: dict, source: str, vat: VatTerms) -> Order:
     customer = _customer(data.get("customer"))
     lines = _lines(data.get("lines"))
     shipping_fee = _optional_money(data, "shipping_fee")
-    discount = _optional_money(data, "discount")
-    total = _money(_required(data, "total"), "total")
+    discount = _optional_money(data, "discount", MAX_TOTAL)
+    total = _money(_required(data, "total"), "total", MAX_TOTAL)
     _check_total(lines, shipping_fee, discount, total, prices_include_vat, vat, paid_at or placed_at)
     return Order(
         source=source, external_id=external_id, channel=channel, placed_at=placed_at,
@@ -104,7 +119,9 @@ def _parse(data: dict, source: str, vat: VatTerms) -> Order:
 
 def _loose_id(value: object) -> str | None:
     """The external id for an error report, whatever shape it came in."""
-    return (value.strip() or None) if isinstance(value, str) else (str(value) if type(value) is int else None)
+    if isinstance(value, str):
+        return clip(value.strip(), limits.MAX_EXTERNAL_ID) or None
+    return limits.number_text(value) if type(value) is int else None
 
 
 def _external_id(value: object) -> str:
@@ -116,14 +133,26 @@ def _external_id(value: object) -> str:
     return text
 
 
-def _text(value: object, field: str) -> str:
+def _text(value: object, field: str, limit: int | None = None) -> str:
     if type(value) is str:
-        return value.strip()
-    if value is None:
+        text = value.strip()
+    elif value is None:
         return ""
-    if type(value) is int:  # ids and phone numbers sometimes arrive as JSON numbers
-        return str(value)
-    raise _Reject(f"{field} must be text, got {_describe(value)}")
+    elif type(value) is int:  # ids and phone numbers sometimes arrive as JSON numbers
+        text = limits.number_text(value)
+    else:
+        raise _Reject(f"{field} must be text, got {_describe(value)}")
+    return _bounded(text, field, limit)
+
+
+def _bounded(text: str, field: str, limit: int | None) -> str:
+    limit = limit or _TEXT_LIMITS.get(field, limits.MAX_TEXT)
+    if len(text) > limit or _not_text(text):
+        raise _Reject(limits.text_problem(field, text, limit))
+    return text
+
+
+_not_text = limits.NOT_TEXT.search
 
 
 def _blank(value: object) -> bool:
@@ -137,14 +166,14 @@ def _required(data: dict, key: str, field: str | None = None) -> object:
     return value
 
 
-def _required_text(data: dict, key: str, field: str | None = None) -> str:
+def _required_text(data: dict, key: str, field: str | None = None, limit: int | None = None) -> str:
     value = data.get(key)
     if type(value) is str:
         text = value.strip()
         if text:
-            return text
+            return _bounded(text, field or key, limit)
     elif value is not None:
-        return _text(value, field or key)
+        return _text(value, field or key, limit)
     raise _Reject(f"missing required field: {field or key}")
 
 
@@ -154,7 +183,7 @@ def _enum(data: dict, key: str, members: dict):
     if member is None:
         member = members.get(text.lower().replace(" ", "_").replace("-", "_"))
     if member is None:
-        raise _Reject(f"{key} {text!r} is not one of {', '.join(members)}")
+        raise _Reject(f"{key} {clip(text)!r} is not one of {', '.join(members)}")
     return member
 
 
@@ -172,21 +201,30 @@ def _flag(value: object, field: str, default: bool) -> bool:
         return default
     flag = _FLAG_WORDS.get(str(value).strip().lower()) if type(value) in (str, int) else None
     if flag is None:
-        raise _Reject(f"{field} must be true or false, got {value!r}")
+        raise _Reject(f"{field} must be true or false, got {clip(repr(value))}")
     return flag
 
 
 def _instant(value: object, field: str) -> datetime:
     if type(value) is str:
         try:
-            return parse_instant(value)
+            moment = parse_instant(value)
         except ValueError:
             raise _Reject(_why_not_an_instant(value, field)) from None
-    if isinstance(value, datetime):
+        except OverflowError:  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
+            raise _Reject(limits.out_of_range_date(field, value.strip())) from None
+    elif isinstance(value, datetime):
         if value.tzinfo is None:
             raise _Reject(f"{field} '{value.isoformat()}' has no UTC offset (add one, e.g. +07:00)")
-        return value.astimezone(timezone.utc)
-    raise _Reject(f"{field} must be an ISO 8601 date-time with offset, got {_describe(value)}")
+        try:
+            moment = value.astimezone(timezone.utc)
+        except OverflowError:
+            raise _Reject(limits.out_of_range_date(field, value.isoformat())) from None
+    else:
+        raise _Reject(f"{field} must be an ISO 8601 date-time with offset, got {_describe(value)}")
+    if (problem := limits.instant_problem(field, moment, utc_now())):
+        raise _Reject(problem)
+    return moment
 
 
 def _why_not_an_instant(text: str, field: str) -> str:
@@ -195,8 +233,8 @@ def _why_not_an_instant(text: str, field: str) -> str:
     except ValueError:
         naive = False
     if naive:
-        return f"{field} {text!r} has no UTC offset (add one, e.g. +07:00)"
-    return f"{field} {text!r} is not an ISO 8601 date-time with offset"
+        return f"{field} {clip(text)!r} has no UTC offset (add one, e.g. +07:00)"
+    return f"{field} {clip(text)!r} is not an ISO 8601 date-time with offset"
 
 
 def _optional_instant(data: dict, key: str) -> datetime | None:
@@ -204,14 +242,16 @@ def _optional_instant(data: dict, key: str) -> datetime | None:
     return None if _blank(value) else _instant(value, key)
 
 
-def _money(value: object, field: str) -> Decimal:
+def _money(value: object, field: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
     # Nearly every amount on the wire looks like "350.00": skip the general path for those.
     if type(value) is str and _PLAIN_AMOUNT.match(value):
-        return Decimal(value)
+        amount = Decimal(value)
+        if amount <= limit:
+            return amount
     if isinstance(value, Decimal) and value != value.to_integral_value():
-        raise _Reject(f'{field} must be a decimal string like "350.50", not the number {value}')
+        raise _Reject(f'{field} must be a decimal string like "350.50", not the number {limits.number_text(value)}')
     try:
-        amount = parse_money(value, field=field)
+        amount = parse_money(value, field=field, limit=limit)
     except MoneyError as error:
         raise _Reject(str(error)) from None
     if amount < ZERO:
@@ -219,9 +259,9 @@ def _money(value: object, field: str) -> Decimal:
     return amount
 
 
-def _optional_money(data: dict, key: str) -> Decimal:
+def _optional_money(data: dict, key: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
     value = data.get(key)
-    return ZERO if _blank(value) else _money(value, key)
+    return ZERO if _blank(value) else _money(value, key, limit)
 
 
 def _quantity(value: object) -> int:
@@ -231,14 +271,24 @@ def _quantity(value: object) -> int:
     if type(value) is int:
         quantity = value
     elif type(value) is str and value.strip().isascii() and value.strip().isdigit():
-        quantity = int(value)
+        digits = value.strip().lstrip("0") or "0"
+        quantity = int(digits) if len(digits) <= 20 else 10 ** 20  # int() refuses 4,300 digits and more
     if quantity <= 0:
-        raise _Reject(f"quantity must be a positive whole number, got {value}")
+        raise _Reject(f"quantity must be a positive whole number, got {_shown_number(value)}")
+    if quantity > limits.MAX_QUANTITY:
+        raise _Reject(f"quantity {_shown_number(value)} is more than {limits.MAX_QUANTITY:,}, the most accepted; "
+                      "check the figure")
     return quantity
 
 
+def _shown_number(value: object) -> str:
+    if type(value) is int:
+        return limits.number_text(value)
+    return clip(str(value), 30) if isinstance(value, (str, Decimal, float, bool)) else _describe(value)
+
+
 def _describe(value: object) -> str:
-    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else repr(value)
+    return "a list" if isinstance(value, list) else "an object" if isinstance(value, dict) else clip(repr(value))
 
 
 # --- nested parts --------------------------------------------------------------------------
@@ -290,6 +340,8 @@ def _lines(value: object) -> tuple[OrderLine, ...]:
         raise _Reject("order has no lines")
     if not isinstance(value, (list, tuple)):
         raise _Reject("lines must be a list of order lines")
+    if (problem := limits.count_problem("lines", len(value), limits.MAX_LINES)):
+        raise _Reject(problem)
     return tuple([_line(raw, number) for number, raw in enumerate(value, 1)])
 
 
@@ -349,7 +401,7 @@ def _shipment(value: object) -> Shipment | None:
     if not isinstance(value, dict):
         raise _Reject("shipment must be an object with carrier, tracking_number, shipped_at")
     shipment = Shipment(
-        carrier=_text(value.get("carrier"), "shipment.carrier"),
+        carrier=_carrier(value.get("carrier")),
         tracking_number=_text(value.get("tracking_number"), "shipment.tracking_number"),
         shipped_at=_optional_instant(value, "shipped_at"),
     )
@@ -359,11 +411,20 @@ def _shipment(value: object) -> Shipment | None:
 _NO_SHIPMENT = Shipment()
 
 
+def _carrier(value: object) -> str:
+    text = _text(value, "shipment.carrier")
+    if len(fold(text)) > limits.MAX_CARRIER:  # stored folded ("ß" -> "ss"): measured as stored
+        raise _Reject(limits.text_problem("shipment.carrier", fold(text), limits.MAX_CARRIER))
+    return text
+
+
 def _refunds(value: object, lines: tuple[OrderLine, ...], total: Decimal) -> tuple[Refund, ...]:
     if not value:
         return ()
     if not isinstance(value, (list, tuple)):
         raise _Reject("refunds must be a list")
+    if (problem := limits.count_problem("refunds", len(value), limits.MAX_REFUNDS)):
+        raise _Reject(problem)
     refunds = tuple([_refund(raw, number) for number, raw in enumerate(value, 1)])
     _check_refunds(refunds, lines, total)
     return refunds
@@ -374,9 +435,9 @@ def _refund(raw: object, number: int) -> Refund:
     if not isinstance(raw, dict):
         raise _Reject(f"{label} must be an object with external_id, amount and created_at")
     try:
-        external_id = _required_text(raw, "external_id")
+        external_id = _required_text(raw, "external_id", limit=limits.MAX_REFUND_ID)
         label = f"refund {number} ({external_id})"
-        amount = _money(_required(raw, "amount"), "amount")
+        amount = _money(_required(raw, "amount"), "amount", MAX_TOTAL)
         if amount == ZERO:
             raise _Reject("amount must be more than 0.00")
         return Refund(
@@ -395,6 +456,8 @@ def _refund_lines(value: object) -> tuple[RefundLine, ...]:
         return ()
     if not isinstance(value, (list, tuple)) or not all(isinstance(raw, dict) for raw in value):
         raise _Reject("lines must be a list of {sku, quantity}")
+    if (problem := limits.count_problem("lines", len(value), limits.MAX_LINES)):
+        raise _Reject(problem)
     parsed = []
     for number, raw in enumerate(value, 1):
         try:
