@@ -26,8 +26,8 @@ from shopledger.domain.accounting.documents import (
 )
 from shopledger.domain.accounting.journal import JournalLine
 from shopledger.domain.accounting.numbering import PREFIXES, format_number, period_of
-from shopledger.domain.accounting.vat import VatRate
-from shopledger.domain.clock import BANGKOK
+from shopledger.domain.accounting.vat import VatRate, VatTerms
+from shopledger.domain.clock import BANGKOK, business_date, parse_instant
 from shopledger.domain.money import ZERO
 from shopledger.domain.orders.canonical import fingerprint
 from shopledger.domain.orders.interchange import parse_order
@@ -252,6 +252,7 @@ def _check_entries(ledger: Ledger) -> None:
     causes = Counter((e.order, e.cause) for e in ledger.entries)
     assert [c for c, n in causes.items() if n > 1] == [], "an entry cause was posted twice for one order"
     for e in ledger.entries:
+        assert e.lines, f"an entry without lines: {e}"
         assert all(l.debit >= 0 and l.credit >= 0 for l in e.lines), e
         assert sum((l.debit for l in e.lines), ZERO) == sum((l.credit for l in e.lines), ZERO), e
         debit += sum((l.debit for l in e.lines), ZERO)
@@ -305,12 +306,14 @@ def _check_order(ledger: Ledger, key, order: Order, policy: BooksPolicy) -> None
         if credited == receipt.total:
             assert credited_vat == receipt.vat, "a fully credited sale left output VAT behind"
         assert refunds_paid <= receipt.total, "paid back more than was paid"
-    # each void invoice: reversed once, line for line
+    # each void invoice: reversed once, line for line (a free invoice moved no money: no entry at all)
     for invoice in invoices:
         posted = [e for e in entries if e.document_number == invoice.number and e.reverses_id is None]
         reversals = [e for e in entries if e.reverses_id is not None and e.document_number == invoice.number]
-        assert len(posted) == 1
-        if invoice.status is DocumentStatus.VOID:
+        assert len(posted) == (1 if invoice.total else 0)
+        if not invoice.total:
+            assert reversals == []
+        elif invoice.status is DocumentStatus.VOID:
             assert len(reversals) == 1 and reversals[0].reverses_id == posted[0].id
             assert [(l.account, l.debit, l.credit) for l in reversals[0].lines] == [
                 (l.account, l.credit, l.debit) for l in posted[0].lines]
@@ -362,10 +365,31 @@ def check_idempotent(ledger: Ledger, current: dict[tuple[str, str], Order], poli
 # --- the property ---------------------------------------------------------------------------
 
 
+def billed_under(version: dict, terms: VatTerms) -> dict:
+    """A version priced before VAT as the shop bills it under the merchant's VAT terms: the rate
+    in force on its tax point added on top (none when not registered), its refunds scaled to
+    the new total. Prices including VAT are left as they are."""
+    if version["prices_include_vat"]:
+        return version
+    goods = sum(l["quantity"] * D(l["unit_price"]) - D(l["discount"]) for l in version["lines"])
+    subtotal = goods + D(version["shipping_fee"]) - D(version["discount"])
+    tax_point = business_date(parse_instant(version["paid_at"] or version["placed_at"]))
+    total = subtotal + terms.added_on(subtotal, tax_point)[0]
+    old, running, refunds = D(version["total"]), ZERO, []
+    for refund in version["refunds"]:
+        amount = max(D("0.01"), (D(refund["amount"]) * total / old).quantize(D("0.01"), rounding="ROUND_DOWN"))
+        if running + amount > total:
+            break
+        running += amount
+        refunds.append({**refund, "amount": f"{amount:.2f}"})
+    return {**version, "total": f"{total:.2f}", "refunds": refunds}
+
+
 def run_history(orders: list[list[dict]], sequence, policy: BooksPolicy, take, read_ledger) -> None:
     """Deliver `sequence`, checking every invariant after every step. `take(order)` puts one
     version on the books; `read_ledger()` returns the books as a Ledger."""
-    parsed = [[parse_order(v, "import") for v in versions] for versions in orders]
+    terms = policy.vat_terms
+    parsed = [[parse_order(billed_under(v, terms), "import", vat=terms) for v in versions] for versions in orders]
     delivered = [0] * len(orders)
     current: dict[tuple[str, str], Order] = {}
     for token in sequence:

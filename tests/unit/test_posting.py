@@ -12,9 +12,11 @@ from shopledger.domain.accounting.apply import bring_books_up_to_date
 from shopledger.domain.accounting.documents import (
     CANCEL_CAUSE, DocumentKind, DocumentStatus, HeldDocument, OrderBooks,
 )
+from shopledger.domain.accounting.journal import EntryDraft, cr, dr, entry, reversal
 from shopledger.domain.accounting.numbering import format_number
 from shopledger.domain.accounting.particulars import baht_words, branch_label
 from shopledger.domain.accounting.posting import posting_for
+from shopledger.domain.errors import DomainError
 from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.shipping.cod import remittance_entry
 from shopledger.domain.stock.posting import goods_returned_entry, goods_shipped_entry
@@ -389,3 +391,38 @@ def test_each_document_numbered_in_one_pass_gets_its_own_number_in_its_particula
         ("CN-202611-00002", "CN-202611-00002")]
     assert list(itertools.chain.from_iterable(readable(e.draft) for e in change.entries[-2:])) == [
         ("213201", "100.00", ""), ("111201", "", "100.00"), ("213201", "100.00", ""), ("111201", "", "100.00")]
+
+
+# --- no entry without lines ----------------------------------------------------------------------
+
+FREE = {"lines": [{"sku": "GIFT", "name": "ของแถม", "quantity": 1, "unit_price": "0.00"}], "shipping_fee": "0.00",
+        "total": "0.00"}
+
+
+def test_an_entry_without_lines_cannot_be_made():
+    with pytest.raises(DomainError) as caught:
+        EntryDraft(date(2026, 11, 20), "nothing", "invoice", ())
+    assert caught.value.code == "empty_entry"
+
+
+def test_an_entry_of_zero_amounts_only_is_no_entry_and_neither_is_its_reversal():
+    assert entry(date(2026, 11, 20), "free", "receipt", dr("111201", D("0")), cr("411101", D("0"))) is None
+    assert reversal((), date(2026, 11, 20), "void") is None
+
+
+def test_a_free_order_gets_its_documents_but_no_entry():
+    ledger = Ledger()
+    billed = ledger.take(order(**UNPAID, **FREE))
+    paid = ledger.take(order(**FREE))
+    assert [d.draft.kind for d in billed.documents + paid.documents] == [
+        DocumentKind.INVOICE, DocumentKind.RECEIPT_TAX_INVOICE]
+    assert ledger.entries == []
+
+
+def test_a_free_invoice_is_voided_without_an_entry_to_reverse():
+    ledger = Ledger()
+    ledger.take(order(**UNPAID, **FREE))
+    change = bring_books_up_to_date(order(**UNPAID, **FREE, cancelled_at=CANCELLED_AT, updated_at=CANCELLED_AT),
+                                    ledger.books, POLICY, ledger.take_number, no_entry)
+    assert [(doc.number, on) for doc, on in change.voids] == [("IV-202611-00001", date(2026, 11, 25))]
+    assert change.entries == []

@@ -62,7 +62,7 @@ def bring_books_up_to_date(order: Order, books: OrderBooks, policy: BooksPolicy,
             continue
         number = None
         if posting.voids:
-            change.voids.append((posting.voids, posting.entry.date))
+            change.voids.append((posting.voids, posting.void_on))
             change.books = with_void(change.books, posting.voids.number)
         if posting.document:
             number = _issue(posting.document, take_number, change)

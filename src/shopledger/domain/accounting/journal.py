@@ -36,6 +36,9 @@ class EntryDraft:
     lines: tuple[JournalLine, ...]
 
     def __post_init__(self) -> None:
+        if not self.lines:
+            raise DomainError("empty_entry", f"a {self.event} entry ({self.memo}) needs at least one line",
+                              {"event": self.event, "memo": self.memo})
         assert_balanced(self.lines)
 
 
@@ -55,13 +58,15 @@ def assert_balanced(lines: tuple[JournalLine, ...]) -> None:
             raise DomainError("negative_amount", f"line on {line.account} has a negative amount")
 
 
-def entry(day: date, memo: str, event: str, *lines: JournalLine) -> EntryDraft:
-    """An entry without its zero lines (a zero VAT or shipping part says nothing)."""
+def entry(day: date, memo: str, event: str, *lines: JournalLine) -> EntryDraft | None:
+    """An entry without its zero lines (a zero VAT or shipping part says nothing); None when
+    nothing is left (a free order's document moves no money, so it posts no entry)."""
     kept = tuple(line for line in lines if line.debit or line.credit)
-    return EntryDraft(day, memo, event, kept)
+    return EntryDraft(day, memo, event, kept) if kept else None
 
 
-def reversal(lines: tuple[JournalLine, ...], day: date, memo: str) -> EntryDraft:
-    """The same lines with debit and credit swapped: undoes an entry without touching it."""
+def reversal(lines: tuple[JournalLine, ...], day: date, memo: str) -> EntryDraft | None:
+    """The same lines with debit and credit swapped: undoes an entry without touching it.
+    Nothing posted, nothing to undo: None."""
     swapped = tuple(JournalLine(line.account, debit=line.credit, credit=line.debit) for line in lines)
-    return EntryDraft(day, memo, "reversal", swapped)
+    return EntryDraft(day, memo, "reversal", swapped) if swapped else None

@@ -45,6 +45,7 @@ class Posting:
     entry: EntryDraft | None = None
     document: DocumentDraft | None = None
     voids: HeldDocument | None = None
+    void_on: date | None = None  # the day the voided document's entry is reversed (or would be)
     alert: RaiseAlert | None = None
 
 
@@ -59,9 +60,9 @@ def posting_for(action: Action, order: Order, books: OrderBooks, policy: BooksPo
         case IssueReceipt(against_invoice=invoice):
             return _receipt(order, invoice, policy)
         case VoidInvoice(invoice=invoice, on=on, reason=reason):
-            lines = entry_lines_of(invoice)
-            memo = f"void {invoice.number}: {reason}"
-            return Posting(f"void:{invoice.number}", reversal(lines, policy.open_day(on), memo), voids=invoice)
+            lines = entry_lines_of(invoice) if invoice.total else ()  # a free invoice posted no entry
+            memo, day = f"void {invoice.number}: {reason}", policy.open_day(on)
+            return Posting(f"void:{invoice.number}", reversal(lines, day, memo), voids=invoice, void_on=day)
         case IssueCreditNote():
             return _credit_note(action, order, books, policy)
         case PayRefund(cause=cause, amount=amount, on=on):
@@ -128,35 +129,35 @@ def _memo(what: str, order: Order) -> str:
     return f"{what} {order.source}:{order.external_id}"
 
 
-def invoice_entry(day: date, a: DocumentAmounts, order: Order) -> EntryDraft:
+def invoice_entry(day: date, a: DocumentAmounts, order: Order) -> EntryDraft | None:
     """Dr 113101 AR T; Cr 411101 goods N; Cr 411201 shipping N; Cr 213102 VAT not yet due V."""
     return entry(day, _memo("invoice", order), "invoice",
                  dr(chart.ACCOUNTS_RECEIVABLE, a.total), cr(chart.SALES, a.goods_net),
                  cr(chart.SHIPPING_INCOME, a.shipping_net), cr(chart.OUTPUT_VAT_NOT_DUE, a.vat))
 
 
-def payment_on_invoice_entry(day: date, invoice: HeldDocument, account: str, order: Order) -> EntryDraft:
+def payment_on_invoice_entry(day: date, invoice: HeldDocument, account: str, order: Order) -> EntryDraft | None:
     """Dr payment T; Dr 213102 V; Cr 113101 AR T; Cr 213101 output VAT V (the tax point)."""
     return entry(day, _memo("payment", order), "payment_on_invoice",
                  dr(account, invoice.total), dr(chart.OUTPUT_VAT_NOT_DUE, invoice.vat),
                  cr(chart.ACCOUNTS_RECEIVABLE, invoice.total), cr(chart.OUTPUT_VAT, invoice.vat))
 
 
-def direct_receipt_entry(day: date, a: DocumentAmounts, account: str, order: Order) -> EntryDraft:
+def direct_receipt_entry(day: date, a: DocumentAmounts, account: str, order: Order) -> EntryDraft | None:
     """Dr payment T; Cr 411101; Cr 411201; Cr 213101 output VAT V."""
     return entry(day, _memo("sale", order), "receipt",
                  dr(account, a.total), cr(chart.SALES, a.goods_net),
                  cr(chart.SHIPPING_INCOME, a.shipping_net), cr(chart.OUTPUT_VAT, a.vat))
 
 
-def credit_note_entry(day: date, note: IssueCreditNote, order: Order) -> EntryDraft:
+def credit_note_entry(day: date, note: IssueCreditNote, order: Order) -> EntryDraft | None:
     """Dr 412101 sales returns N; Dr 213101 output VAT V; Cr 213201 refunds payable T."""
     return entry(day, _memo("credit note", order), "credit_note",
                  dr(chart.SALES_RETURNS, note.total - note.vat), dr(chart.OUTPUT_VAT, note.vat),
                  cr(chart.REFUNDS_PAYABLE, note.total))
 
 
-def refund_paid_entry(day: date, amount: Decimal, account: str, order: Order) -> EntryDraft:
+def refund_paid_entry(day: date, amount: Decimal, account: str, order: Order) -> EntryDraft | None:
     """Dr 213201 refunds payable; Cr the account the money left from."""
     return entry(day, _memo("refund paid", order), "refund_paid",
                  dr(chart.REFUNDS_PAYABLE, amount), cr(account, amount))

@@ -199,7 +199,7 @@ def fee_vat(fee: Decimal, vat_rate: Decimal) -> Decimal:
 
 
 def remittance_entry(day: date, total_cod: Decimal, total_fee: Decimal, vat_rate: Decimal,
-                     memo: str = "COD remittance", *, claim_vat: bool = True) -> EntryDraft:
+                     memo: str = "COD remittance", *, claim_vat: bool = True) -> EntryDraft | None:
     """Dr 111201 bank (cod - fee); Dr 521101 fee net of VAT; Dr 115101 VAT; Cr 113201 cod.
 
     `claim_vat` False (a merchant not VAT-registered) expenses the whole fee.
