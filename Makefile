@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHOPLEDGER_TEST_PG_URL ?=
 
-.PHONY: setup assets run test test-fast lint bench clean
+.PHONY: setup assets run test test-fast lint bench topology clean
 
 setup: $(STAMP) assets
 
@@ -36,6 +36,11 @@ test: setup
 
 test-fast: setup
 	$(BIN)/python -m pytest -x -q -m "unit"
+
+# The deployment of docs/deployment.md on this machine's PostgreSQL and Redis: 2 web processes,
+# 2 job workers, a fresh database and queue name, the demo loaded; Ctrl-C stops and drops it all.
+topology: setup
+	$(BIN)/python scripts/topology.py --demo --port 8100
 
 bench: setup
 	$(BIN)/python bench/import_orders.py --orders 100000

@@ -9,8 +9,8 @@ from shopledger.config import Settings
 
 
 def make_huey(settings: Settings) -> Huey:
-    if settings.huey_url.startswith("redis://"):
-        return RedisHuey("shopledger", url=settings.huey_url)
+    if settings.huey_url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey(settings.huey_name, url=settings.huey_url)
     if settings.huey_url.startswith("sqlite:///"):
         path = Path(settings.huey_url.removeprefix("sqlite:///"))
     elif settings.database_url.startswith("sqlite:///"):
@@ -18,4 +18,4 @@ def make_huey(settings: Settings) -> Huey:
     else:
         path = Path("var/shopledger.jobs.db").absolute()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("shopledger", filename=str(path))
+    return SqliteHuey(settings.huey_name, filename=str(path))
