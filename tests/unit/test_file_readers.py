@@ -72,9 +72,10 @@ def test_broken_json_in_an_array_keeps_what_came_before(tmp_path):
 
 def test_bytes_that_are_not_utf8_in_a_json_array_are_reported_on_one_line(tmp_path):
     path = tmp_path / "orders.json"
-    path.write_bytes(b'[{"external_id": "A\xff"}]')
-    (raw,) = read_orders(path)
-    assert raw.error.startswith("not valid JSON (") and "\n" not in raw.error
+    path.write_bytes(b'[{"external_id": "A\xff"}, {"external_id": "B"}]')
+    with pytest.raises(UnreadableFile) as caught:  # broken before its first order: nothing to read
+        read_orders(path)
+    assert str(caught.value).startswith("orders.json: not valid JSON (") and "\n" not in str(caught.value)
 
 
 # --- NDJSON -----------------------------------------------------------------------------------

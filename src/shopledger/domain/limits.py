@@ -52,9 +52,11 @@ MAX_TEXT = 200  # any other text field (an enum value, a currency)
 MAX_DEPTH = 20  # levels of [ and { in one record; an order needs 5
 MAX_RECORD_BYTES = 1_000_000  # one order as written in a file (about 4,000 lines)
 MAX_WORKBOOK_BYTES = 200_000_000  # an XLSX unpacked (about 150,000 rows)
+MAX_NUMBER_DIGITS = 100  # in a JSON file; the JSON reader crashes past 4,300
 
 NESTED_TOO_DEEPLY = f"nested too deeply (more than {MAX_DEPTH} levels of brackets)"
 RECORD_TOO_LARGE = f"larger than {MAX_RECORD_BYTES // 1_000_000} MB, more than one order can be"
+TOO_MANY_DIGITS = f"a number in it has more than {MAX_NUMBER_DIGITS} digits"
 UNREADABLE_ORDER = "could not be read: a value in it is not in a form shopledger can take; check its fields"
 NOT_BOOKED = "could not be booked because of an internal error (logged for support); import it again later"
 

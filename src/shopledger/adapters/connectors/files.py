@@ -2,7 +2,10 @@
 
 `read_orders(path)` yields one `RawOrder` per order: its interchange dict, not yet validated
 (that is `parse_order`'s job), or the reason the record could not even be read. One bad
-record never stops the rest of the file; `UnreadableFile` means there is nothing to read.
+record never stops the rest of the file; `UnreadableFile` means there is nothing to read
+(not one order in it, or the file's own shape is wrong before its first order).
+Hostile shapes are bounded before parsing (file_guards.py, domain/limits.py): nesting, one
+record's size, a number's digits, an XLSX's unpacked size.
 Memory stays flat in the number of orders for JSON, NDJSON and CSV (about 30-40 MB for
 100,000 orders). XLSX is the exception: calamine loads the whole first sheet (about 2.5 KB a
 row at 29 columns, ~500 MB for 200,000 rows); send big imports as CSV or NDJSON.
@@ -12,8 +15,9 @@ form one order; the order-level columns repeat on each row (a blank repeat is fi
 different value is an error). Columns are the interchange fields flattened with "_"
 (customer_name, shipment_tracking_number, ...) plus sku, name, quantity, unit_price and
 line_discount; headers are matched case-insensitively, "-", "." and spaces read as "_", and
-the aliases in `COLUMNS` are accepted. Empty cells mean absent. Refunds cannot be expressed
-in this layout: record them through JSON or the API.
+the aliases in `COLUMNS` are accepted; one column twice (even by two of its names) makes the
+file unreadable. Empty cells mean absent. Refunds cannot be expressed in this layout: record
+them through JSON or the API.
 """
 from __future__ import annotations
 
@@ -25,12 +29,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
 import ijson
 import python_calamine
 
+from shopledger.adapters.connectors.file_guards import (
+    FileLimit, NestingGuard, bounded_lines, nesting_problem, workbook_size_problem,
+)
+from shopledger.domain import limits
 from shopledger.domain.clock import BANGKOK
 from shopledger.domain.money import CENT
 
@@ -108,8 +117,8 @@ class UnreadableFile(Exception):
 def read_orders(path: str | Path) -> Iterator[RawOrder]:
     """The orders of a .json, .ndjson/.jsonl, .csv or .xlsx file, one `RawOrder` each.
 
-    Checks that the file can be read at all before returning, so `UnreadableFile` is raised
-    by this call rather than by the first step of the iteration.
+    Reads up to the first record before returning, so `UnreadableFile` (the file's shape, or
+    no record in it at all) is raised by this call rather than by the iteration.
     """
     path = Path(path)
     reader = _READERS.get(path.suffix.lower())
@@ -117,7 +126,11 @@ def read_orders(path: str | Path) -> Iterator[RawOrder]:
         raise UnreadableFile(f"{path.name}: unknown file type (use .json, .ndjson, .jsonl, .csv or .xlsx)")
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file")
-    return reader(path)
+    records = reader(path)
+    first = next(records, None)
+    if first is None:
+        raise UnreadableFile(f"{path.name}: no orders in the file")
+    return chain([first], records)
 
 
 def _raw(position: str, item: object) -> RawOrder:
@@ -160,16 +173,19 @@ def _skip_to_content(handle: IO[bytes]) -> bytes:
 
 def _json_items(handle: IO[bytes], prefix: str) -> Iterator[RawOrder]:
     number = 0
+    guarded = NestingGuard(handle, 1 if prefix else 0)
     with handle:
         try:
             # use_float=False: numbers come as Decimal or int, so parse_order can refuse
             # money written as a number without our having lost digits to a float first.
-            for number, item in enumerate(ijson.items(handle, prefix, use_float=False), 1):
+            for number, item in enumerate(ijson.items(guarded, prefix, use_float=False), 1):
                 yield _raw(f"item {number}", item)
-        except ijson.JSONError as error:
+        except Exception as error:  # noqa: BLE001 - whatever the parser raises, the file's orders so far stand
+            reason = str(error) if isinstance(error, FileLimit) else f"not valid JSON ({_first_line(error)})"
+            if number == 0:
+                raise UnreadableFile(f"{Path(handle.name).name}: {reason}") from None
             # An array cannot be resynchronised after broken JSON: report it and stop.
-            reason = f"not valid JSON ({_first_line(error)}); the rest of the file was not read"
-            yield RawOrder(f"item {number + 1}", None, error=reason)
+            yield RawOrder(f"item {number + 1}", None, error=f"{reason}; the rest of the file was not read")
 
 
 def _first_line(error: Exception) -> str:
@@ -184,18 +200,27 @@ _DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)  # one decoder: json.loads
 
 def _read_ndjson(path: Path) -> Iterator[RawOrder]:
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, 1):
+        for number, line in enumerate(bounded_lines(handle), 1):
+            position = f"line {number}"
+            if line is None:
+                yield RawOrder(position, None, error=limits.RECORD_TOO_LARGE)
+                continue
             if number == 1:
                 line = line.removeprefix(codecs.BOM_UTF8)
             if not line.strip():
                 continue
-            position = f"line {number}"
+            # The json module recurses once per level; most lines have too few brackets to look.
+            if line.count(b"[") + line.count(b"{") > limits.MAX_DEPTH and (problem := nesting_problem(line)):
+                yield RawOrder(position, None, error=problem)
+                continue
             try:
                 item = _DECIMAL_JSON.decode(line.decode("utf-8"))  # as in _json_items
             except UnicodeDecodeError:
                 yield RawOrder(position, None, error="not UTF-8 text")
-            except ValueError as error:
+            except json.JSONDecodeError as error:
                 yield RawOrder(position, None, error=f"not valid JSON ({error})")
+            except ValueError:  # int() refuses 4,300 digits and more
+                yield RawOrder(position, None, error=f"not valid JSON ({limits.TOO_MANY_DIGITS})")
             else:
                 yield _raw(position, item)
 
@@ -234,6 +259,8 @@ def _csv_orders(handle: IO[str], columns: list[str | None], rows: Iterator[list[
 
 
 def _read_xlsx(path: Path) -> Iterator[RawOrder]:
+    if (problem := workbook_size_problem(path)):  # calamine unpacks the whole sheet into memory
+        raise UnreadableFile(f"{path.name}: {problem}")
     try:
         sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
     except python_calamine.CalamineError as error:
@@ -252,13 +279,17 @@ def _xlsx_orders(columns: list[str | None], rows: Iterator[list]) -> Iterator[Ra
 
 
 def _columns(header: list[str] | None, path: Path) -> list[str | None]:
-    """Canonical column per header cell (None: ignored); the first of duplicates wins."""
+    """Canonical column per header cell (None: ignored). A column twice is refused: which of
+    two totals is the total is not ours to guess."""
     if not header or not any(cell.strip() for cell in header):
         raise UnreadableFile(f"{path.name}: no header row")
     columns: list[str | None] = []
     for cell in header:
         column = _HEADER_LOOKUP.get(_normalize_header(cell))
-        columns.append(column if column not in columns else None)
+        if column is not None and column in columns:
+            first = header[columns.index(column)].strip()
+            raise UnreadableFile(f"{path.name}: column {column} appears twice ({first}, {cell.strip()})")
+        columns.append(column)
     if "external_id" not in columns:
         found = ", ".join(cell.strip() for cell in header if cell.strip())
         raise UnreadableFile(f"{path.name}: no external_id column (the header row has: {found})")
@@ -311,6 +342,7 @@ class _Group:
     fields: dict[str, str]
     lines: list[dict[str, str]] = field(default_factory=list)
     problem: str | None = None
+    line_count: int = 0  # lines past MAX_LINES are counted, not kept
 
 
 class _RowGrouper:
@@ -339,7 +371,9 @@ class _RowGrouper:
             self._merge(group, number, values)
         group.last_row = number
         if line:
-            group.lines.append(line)
+            group.line_count += 1
+            if group.line_count <= limits.MAX_LINES:
+                group.lines.append(line)
 
     def finish(self) -> Iterator[RawOrder]:
         group, self._group = self._group, None
@@ -376,8 +410,9 @@ class _RowGrouper:
 def _group_to_raw(group: _Group) -> RawOrder:
     first, last = group.first_row, group.last_row
     rows = f"row {first}" if first == last else f"rows {first}-{last}"
-    if group.problem:
-        return RawOrder(rows, group.external_id, error=group.problem)
+    problem = group.problem or limits.count_problem("lines", group.line_count, limits.MAX_LINES)
+    if problem:
+        return RawOrder(rows, group.external_id, error=problem)
     return RawOrder(rows, group.external_id, data=_unflatten(group))
 
 
