@@ -7,6 +7,7 @@ recorded with its reason and every other one still goes in.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 from shopledger.adapters.db import orders_repo
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
+from shopledger.domain import limits
 from shopledger.domain.accounting.vat import VatTerms
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import InvalidOrder
@@ -25,6 +27,8 @@ from shopledger.domain.orders.model import Order
 from shopledger.domain.orders.versions import is_newer
 from shopledger.services.order_books import ChunkOutcome, apply_chunk, write_chunk
 from shopledger.services.order_plan import plan_chunk, still_current
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,5 +168,7 @@ def _write(engine: Engine, orders: list[tuple[Order, str]], actor: str, now: dat
         try:
             with writing(engine) as conn:
                 report.add(write_chunk(conn, [(order, digest)], load_policy(conn), actor, now))
-        except Exception as error:  # noqa: BLE001 - recorded with its reason, the run goes on
-            report.failed.append(Failure(order.external_id, f"could not be booked: {error}"))
+        except Exception:  # noqa: BLE001 - recorded with its reason, the run goes on
+            # The technical error (often SQL) is for support's log; the merchant reads a sentence.
+            _log.exception("order %s:%s could not be booked", order.source, order.external_id)
+            report.failed.append(Failure(order.external_id, limits.NOT_BOOKED))

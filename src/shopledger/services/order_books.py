@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from shopledger.adapters.db import orders_repo, shipping_repo
 from shopledger.adapters.db.books_repo import LedgerBatch, NumberBook
+from shopledger.domain.limits import MAX_ACTOR, clip
 from shopledger.domain.orders.model import Order
 from shopledger.domain.sync.policy import BooksPolicy
 from shopledger.services.order_plan import ChunkPlan, OrderPlan, plan_chunk
@@ -95,7 +96,9 @@ def _event_row(plan: OrderPlan, order_id: int, real: dict[str, str], actor: str,
     detail = plan.event["detail"]
     if "documents" in detail:
         detail = detail | {"documents": [real.get(n, n) for n in detail["documents"]]}
-    return {"order_id": order_id, "at": now, "kind": plan.event["kind"], "detail": detail, "actor": actor}
+    # The actor names a door ("import <file name>"); a long file name is cut, not the import.
+    return {"order_id": order_id, "at": now, "kind": plan.event["kind"], "detail": detail,
+            "actor": clip(actor, MAX_ACTOR)}
 
 
 def _alert_row(order: Order, alert, now: datetime) -> dict:

@@ -17,16 +17,19 @@ from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
 from shopledger.domain.clock import BANGKOK, business_date, utc_now
 from shopledger.domain.errors import DomainError, NotFound
-from shopledger.domain.money import MoneyError, fmt, fmt_satang, parse_money, to_satang
+from shopledger.domain.limits import (
+    MAX_AMOUNT, MAX_NAME, MAX_REF, MAX_SKU, MAX_STOCK, MAX_TOTAL, amount_problem, quantity_problem, text_problem,
+)
+from shopledger.domain.money import MoneyError, fmt, fmt_satang, from_satang, parse_money, to_satang
 from shopledger.domain.stock.cost import StockPosition
 from shopledger.domain.stock.movements import Movement, plan_count, plan_receipt
 from shopledger.domain.stock.posting import movement_entries
 
 
-def money(value: object, field: str) -> Decimal:
-    """A decimal string (or Decimal) in baht; a float or a negative amount is refused."""
+def money(value: object, field: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
+    """A decimal string (or Decimal) in baht; a float, a negative amount or one past `limit` is refused."""
     try:
-        amount = parse_money(value, field=field)
+        amount = parse_money(value, field=field, limit=limit)
     except MoneyError as bad:
         raise DomainError("invalid_amount", str(bad), {"field": field}) from None
     if amount < 0:
@@ -42,6 +45,8 @@ def add_product(engine: Engine, sku: str, name: str, price: object, cost: object
         raise DomainError("invalid_product", "a product needs a SKU and a name")
     if low_stock_at is not None and low_stock_at < 0:
         raise DomainError("invalid_product", "the low-stock level cannot be negative")
+    _refuse("invalid_product", text_problem("SKU", sku, MAX_SKU), text_problem("name", name, MAX_NAME),
+            None if low_stock_at is None else quantity_problem("the low-stock level", low_stock_at, MAX_STOCK))
     price_ = money(price, "price")
     cost_ = None if cost is None else money(cost, "cost")
     with writing(engine) as conn:
@@ -55,11 +60,14 @@ def add_product(engine: Engine, sku: str, name: str, price: object, cost: object
 def receive_stock(engine: Engine, sku: str, quantity: int, unit_cost: object, *, ref: str = "",
                   actor: str = "", now: datetime | None = None) -> dict:
     """Goods in at `unit_cost` baht each: Dr 114101 / Cr 212101, and the new moving average."""
+    _refuse("invalid_quantity", quantity_problem("quantity", quantity), text_problem("ref", ref, MAX_REF))
     unit = to_satang(money(unit_cost, "unit cost"))
+    _refuse("invalid_amount", amount_problem("the value of the goods in", from_satang(quantity * unit), MAX_TOTAL))
     now = now or utc_now()
     with writing(engine) as conn:
         product = _product(conn, sku)
         moves, position = plan_receipt(sku, stock_repo.position_of(product), quantity, unit, ref or actor)
+        _refuse("invalid_quantity", quantity_problem(f"on hand of {sku} after this", position.on_hand, MAX_STOCK))
         memo = f"goods received {sku} x{quantity}" + (f" ({ref})" if ref else "")
         return _write(conn, sku, moves, position, memo, now)
 
@@ -67,10 +75,14 @@ def receive_stock(engine: Engine, sku: str, quantity: int, unit_cost: object, *,
 def count_stock(engine: Engine, sku: str, counted: int, *, ref: str = "", actor: str = "",
                 now: datetime | None = None) -> dict:
     """A stock count: on hand becomes `counted`; the value difference goes to 531101."""
+    _refuse("invalid_quantity", quantity_problem("the counted quantity", counted, MAX_STOCK),
+            text_problem("ref", ref, MAX_REF))
     now = now or utc_now()
     with writing(engine) as conn:
         product = _product(conn, sku)
         moves, position = plan_count(sku, stock_repo.position_of(product), counted, ref or actor)
+        _refuse("invalid_amount", *(amount_problem("the value the count changes", from_satang(abs(m.value_delta)),
+                                                   MAX_TOTAL) for m in moves))
         memo = f"stock count {sku}: {counted}" + (f" ({ref})" if ref else "")
         return _write(conn, sku, moves, position, memo, now)
 
@@ -107,6 +119,13 @@ def movement_view(row) -> dict:
 def iso(moment: datetime | None) -> str | None:
     """Times shown to the merchant are Bangkok time, with the offset (as interfaces.md's alerts)."""
     return None if moment is None else moment.astimezone(BANGKOK).isoformat()
+
+
+def _refuse(code: str, *problems: str | None) -> None:
+    """The first of `problems` (domain/limits.py's reasons) as the error every door shows."""
+    for problem in problems:
+        if problem:
+            raise DomainError(code, problem)
 
 
 def _product(conn: Connection, sku: str):

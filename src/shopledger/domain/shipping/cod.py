@@ -23,6 +23,7 @@ from shopledger.domain.accounting.chart import BANK, COD_FEES, COD_RECEIVABLE, I
 from shopledger.domain.accounting.journal import EntryDraft, cr, dr, entry
 from shopledger.domain.clock import business_date
 from shopledger.domain.errors import DomainError
+from shopledger.domain.limits import MAX_AMOUNT, MAX_TOTAL
 from shopledger.domain.money import ZERO, MoneyError, fmt, parse_money, round_half_up
 from shopledger.domain.shipping.carriers import fold, normalize_tracking
 
@@ -64,9 +65,9 @@ def map_headers(headers: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def _amount(text: str, field: str) -> Decimal:
+def _amount(text: str, field: str, limit: Decimal) -> Decimal:
     cleaned = (text or "").replace("฿", "").replace("THB", "").strip()
-    return parse_money(cleaned or "0", field=field)
+    return parse_money(cleaned or "0", field=field, limit=limit)
 
 
 _DMY = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{4})$")
@@ -98,8 +99,8 @@ def _parse_row(line: int, row: Mapping[str, str], columns: Mapping[str, str]) ->
     if not tracking:
         return RowProblem(line, "", "no tracking number")
     try:
-        cod = _amount(row.get(columns["cod"]) or "", "COD amount")
-        fee = abs(_amount(row.get(columns["fee"], "") if "fee" in columns else "", "fee"))
+        cod = _amount(row.get(columns["cod"]) or "", "COD amount", MAX_TOTAL)
+        fee = abs(_amount(row.get(columns["fee"], "") if "fee" in columns else "", "fee", MAX_AMOUNT))
         paid_on = parse_paid_date(row.get(columns["date"], "")) if "date" in columns else None
     except (MoneyError, ValueError) as problem:
         return RowProblem(line, tracking, str(problem))
