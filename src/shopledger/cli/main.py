@@ -13,6 +13,8 @@ from shopledger.adapters.db.engine import reading
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import domain_errors, emit_json, print_import_report, table
 from shopledger.config import get_settings
+from shopledger.domain.errors import DomainError
+from shopledger.domain.limits import MAX_SOURCE, text_problem
 from shopledger.services import tokens
 from shopledger.services.intake import take_orders
 from shopledger.services.parallel_intake import take_orders_in_parallel
@@ -39,6 +41,8 @@ def import_file(path: Path, source: str = typer.Option("import", help="the sourc
                 workers: Optional[int] = typer.Option(None, help="processes to import with (default: the cores, at most 2)"),
                 as_json: bool = typer.Option(False, "--json")) -> None:
     """Import a JSON, NDJSON, CSV or XLSX file of orders. Exit 1 if some orders failed."""
+    if (problem := text_problem("source", source, MAX_SOURCE)):
+        raise DomainError("invalid_source", problem)  # every order would fail on it, so none is read
     settings = get_settings()
     workers = workers or settings.import_workers
     try:
