@@ -136,3 +136,33 @@ def test_a_long_file_name_in_the_actor_does_not_stop_the_import(engine):
     records = [intake.Incoming("item 1", "A", make_order_dict(external_id="A"))]
     report = take_orders(engine, records, source="shop", actor="import " + "ไฟล์" * 60 + ".ndjson")
     assert (report.created, report.failed) == (1, [])
+
+
+@pytest.mark.parametrize(("field", "kwargs", "reason"), [
+    ("name", {"name": "s" * 101}, "source name is 101 characters long; at most 100 are accepted"),
+    ("base_url", {"base_url": "https://shop.example/" + "p" * 480}, "base URL is 501 characters long; at most 500 are accepted"),
+    ("token", {"token": "t" * 501}, "token is 501 characters long; at most 500 are accepted"),
+    ("push_secret", {"push_secret": "x" * 201}, "push secret is 201 characters long; at most 200 are accepted"),
+])
+def test_a_source_past_the_limits_is_refused(engine, field, kwargs, reason):
+    from shopledger.services import sources
+
+    source = {"name": "shop", "kind": "shop-api", "base_url": "https://shop.example", "token": "t"} | kwargs
+    with pytest.raises(DomainError) as caught:
+        sources.add_source(engine, source.pop("name"), **source)
+    assert caught.value.message == reason
+    assert sources.list_sources(engine) == []
+
+
+def test_a_row_that_fails_unexpectedly_is_listed_in_the_merchants_words(engine, monkeypatch, caplog):
+    from shopledger.services import bulk_ship
+
+    def broken(*args, **kwargs):
+        raise DataError("UPDATE shipments ...", {}, Exception("value too long for type character varying(100)"))
+
+    monkeypatch.setattr(bulk_ship, "ship_one", broken)
+    rows = [{"source": "shop", "external_id": "A", "carrier": "kerry", "tracking": "K1"}]
+    with caplog.at_level(logging.ERROR, logger="shopledger.services.bulk_ship"):
+        report = bulk_ship.ship_rows(engine, rows, "clerk")
+    assert [f["reason"] for f in report["failed"]] == [bulk_ship.NOT_SHIPPED]
+    assert not TECHNICAL.search(bulk_ship.NOT_SHIPPED) and "value too long" in caplog.text

@@ -58,7 +58,7 @@ NESTED_TOO_DEEPLY = f"nested too deeply (more than {MAX_DEPTH} levels of bracket
 RECORD_TOO_LARGE = f"larger than {MAX_RECORD_BYTES // 1_000_000} MB, more than one order can be"
 TOO_MANY_DIGITS = f"a number in it has more than {MAX_NUMBER_DIGITS} digits"
 UNREADABLE_ORDER = "could not be read: a value in it is not in a form shopledger can take; check its fields"
-NOT_BOOKED = "could not be booked because of an internal error (logged for support); import it again later"
+NOT_BOOKED = "could not be booked because of a problem on our side (logged for support); import it again later"
 
 # Characters no database column can hold the same way on SQLite and PostgreSQL: NUL, and
 # halves of a UTF-16 pair that JSON's \ud800 escapes can produce.

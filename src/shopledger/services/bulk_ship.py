@@ -8,6 +8,7 @@ a sheet can be run twice.
 from __future__ import annotations
 
 import csv
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
                  "เลขพัสดุ", "เลขที่พัสดุ", "หมายเลขพัสดุ", "เลขติดตามพัสดุ"),
 }
 _ALIAS_TO_FIELD = {fold(alias): name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
+NOT_SHIPPED = "could not be shipped because of a problem on our side (logged for support); try this row again later"
+_log = logging.getLogger(__name__)
 
 
 class _AlreadyShipped(Exception):
@@ -115,8 +118,9 @@ def ship_rows(engine: Engine, rows: Sequence[Mapping[str, str]], actor: str, *, 
             report[outcome].append(item)
         except DomainError as error:
             report["failed"].append(item | {"reason": error.message})
-        except Exception as error:  # noqa: BLE001 - one row's failure is reported, the sheet goes on
-            report["failed"].append(item | {"reason": f"could not be shipped: {error}"})
+        except Exception:  # noqa: BLE001 - one row's failure is reported, the sheet goes on
+            _log.exception("row %s of a shipping sheet could not be shipped", item["line"])  # SQL is for support
+            report["failed"].append(item | {"reason": NOT_SHIPPED})
     return report
 
 

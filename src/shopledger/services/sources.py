@@ -12,6 +12,7 @@ from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.upsert import upsert
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
+from shopledger.domain.limits import MAX_SECRET, MAX_SOURCE, MAX_TOKEN, MAX_URL, text_problem
 from shopledger.domain.sync.connector import CONNECTORS
 
 _DAILY_AT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -20,6 +21,10 @@ _DAILY_AT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 def add_source(engine: Engine, name: str, *, kind: str, base_url: str, token: str,
                daily_at: str | None = None, timezone: str = "Asia/Bangkok", push_secret: str | None = None) -> dict:
     """Adds or updates a source. Returns what may be shown (a push secret only when new)."""
+    for label, text, most in (("source name", name, MAX_SOURCE), ("base URL", base_url, MAX_URL),
+                              ("token", token, MAX_TOKEN), ("push secret", push_secret or "", MAX_SECRET)):
+        if (problem := text_problem(label, text, most)):
+            raise DomainError("invalid_source", problem)
     _check(name, kind, base_url, token, daily_at, timezone)
     with writing(engine) as conn:
         existing = sync_repo.source_by_name(conn, name, with_secrets=True)
