@@ -4,9 +4,14 @@ Derived at read time from what the data already says (the company's particulars,
 orders, stock positions, products created from an unknown SKU, failed sync runs), so the import path keeps no
 alert state. Only what cannot be derived later is stored (alerts table): COD statement rows
 that did not match and books conflicts; those stay open until resolved.
+
+Stuck orders are counted and read per rule in the database (services/alert_segments.py):
+a page or the stream of all alerts never holds every stuck order, and the grouped view
+(`alert_groups`) says how many each rule holds instead of listing them.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
@@ -15,9 +20,13 @@ from shopledger.adapters.db import alerts_repo, settings_repo, shop_reads, stock
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import NotFound
+from shopledger.domain.orders.stuck import StuckRules, stuck_reasons
 from shopledger.domain.stock.alerts import StockAlertKind, stock_alerts, unknown_sku_alert
+from shopledger.services.alert_segments import Segment, every, group_of, listed, page_of, stuck_alert, stuck_segments
 from shopledger.services.company import company_missing, how_to_set, missing_words
-from shopledger.services.order_views import failed_syncs, iso, stuck_orders
+from shopledger.services.listing import Page
+from shopledger.services.order_state import facts_of
+from shopledger.services.order_views import failed_syncs, iso, stuck_rules
 
 STORED_KINDS = ("cod_mismatch", "books_conflict")
 _ORDER = ("company_not_set_up",
@@ -25,14 +34,39 @@ _ORDER = ("company_not_set_up",
 
 
 def open_alerts(engine: Engine, now: datetime | None = None) -> list[dict]:
-    """Every open alert, grouped by kind (most urgent first), oldest first within a kind."""
-    now = now or utc_now()
+    """Every open alert: most urgent kind first, stuck orders rule by rule, oldest first within."""
+    return list(iter_alerts(engine, now))
+
+
+def iter_alerts(engine: Engine, now: datetime | None = None) -> Iterator[dict]:
+    """open_alerts, yielded while the database hands the stuck orders over."""
     with reading(engine) as conn:
-        products = shop_reads.product_rows(conn)
-        found = (_company(conn) + _stuck(conn, now) + _sync_failures(conn) + _stock(conn, products)
-                 + _unknown_skus(conn, products) + _stored(conn))
-    return sorted(found, key=lambda a: (_ORDER.index(a["kind"]) if a["kind"] in _ORDER else len(_ORDER),
-                                        a["since"] or "", a["subject"]))
+        yield from every(_segments(conn, now or utc_now()))
+
+
+def alerts_page(engine: Engine, *, limit: int, offset: int = 0, now: datetime | None = None) -> Page:
+    with reading(engine) as conn:
+        segments = _segments(conn, now or utc_now())
+        return Page(page_of(segments, limit, offset), sum(s.count for s in segments), offset)
+
+
+def alert_groups(engine: Engine, now: datetime | None = None) -> list[dict]:
+    """One line per kind (per rule for stuck orders): how many, since when, what to do, where to look."""
+    with reading(engine) as conn:
+        return [group_of(s) for s in _segments(conn, now or utc_now()) if s.count]
+
+
+def _segments(conn: Connection, now: datetime) -> list[Segment]:
+    rules, failures = stuck_rules(conn), failed_syncs(conn)
+    products = shop_reads.product_rows(conn)
+    stock = _stock(conn, products)
+    segments = [listed("company_not_set_up", _company(conn)), *stuck_segments(conn, rules, now, failures),
+                listed("sync_failed", _sync_failures(conn, rules, now, failures), "/sync-runs"),
+                *(listed(str(kind), [a for a in stock if a["kind"] == kind], "/stock") for kind in StockAlertKind
+                  if kind is not StockAlertKind.UNKNOWN_SKU),
+                listed("unknown_sku", _unknown_skus(conn, products), "/stock"),
+                *(_stored(conn, kind) for kind in STORED_KINDS)]
+    return sorted(segments, key=lambda s: _ORDER.index(s.kind) if s.kind in _ORDER else len(_ORDER))
 
 
 def resolve_alert(engine: Engine, alert_id: int, now: datetime | None = None) -> dict:
@@ -42,6 +76,12 @@ def resolve_alert(engine: Engine, alert_id: int, now: datetime | None = None) ->
     if row is None:
         raise NotFound("alert", alert_id)
     return _stored_view(row) | {"resolved_at": iso(row.resolved_at)}
+
+
+def stored_alerts(engine: Engine, kind: str, limit: int) -> list[dict]:
+    """The oldest open stored alerts of a kind (each with the `id` it is resolved by)."""
+    with reading(engine) as conn:
+        return [_stored_view(row) for row in alerts_repo.open_rows(conn, [kind], limit=limit)]
 
 
 def _alert(kind: str, subject: str, reason: str, since: datetime | None, action: str, **extra) -> dict:
@@ -62,26 +102,24 @@ def _company(conn: Connection) -> list[dict]:
     return [_alert("company_not_set_up", "company", reason, None, how_to_set(missing))]
 
 
-def _stuck(conn: Connection, now: datetime) -> list[dict]:
-    return [_alert(r.kind, f"{row.source}:{row.external_id}", r.reason, r.since, r.action, code=r.code)
-            for row, reasons in stuck_orders(conn, now) for r in reasons]
-
-
-def _sync_failures(conn: Connection) -> list[dict]:
-    """A source whose latest run failed, and orders that failed in it but were never stored
-    (a stored one already carries its failure among its stuck reasons)."""
+def _sync_failures(conn: Connection, rules: StuckRules, now: datetime, failures: dict) -> list[dict]:
+    """A source whose latest run failed, and orders that failed in it: a stored one as its stuck
+    reason says (after the sync_failed_after setting), one never stored at once."""
     found = []
     for run in shop_reads.latest_finished_runs(conn):
         if run.status == "failed":
             found.append(_alert("sync_failed", run.source, f"the last sync of {run.source} failed: {run.error}",
                                 run.ended_at or run.started_at,
                                 "check the source's address and token, then run the sync again"))
-    failures = failed_syncs(conn)
-    stored = {(row.source, row.external_id) for row in shop_reads.order_rows_by_key(conn, failures)}
+    stored = {(row.source, row.external_id): row for row in shop_reads.order_rows_by_key(conn, failures)}
     for (source, external_id), (why, when) in sorted(failures.items()):
-        if (source, external_id) not in stored:
+        row = stored.get((source, external_id))
+        if row is None:
             found.append(_alert("sync_failed", f"{source}:{external_id}", f"last sync failed: {why}", when,
                                 "fix the order at its source, then run the sync again"))
+        else:
+            found += [stuck_alert(row, r) for r in stuck_reasons(facts_of(row, 0, (why, when)), rules, now)
+                      if r.kind == "sync_failed"]
     return found
 
 
@@ -106,8 +144,13 @@ def _unknown_skus(conn: Connection, products: list) -> list[dict]:
     return found
 
 
-def _stored(conn: Connection) -> list[dict]:
-    return [_stored_view(row) for row in alerts_repo.open_rows(conn, STORED_KINDS)]
+def _stored(conn: Connection, kind: str) -> Segment:
+    count, oldest = alerts_repo.open_summary(conn, kind)
+    return Segment(kind, count,
+                   lambda offset, limit: [_stored_view(r) for r in alerts_repo.open_rows(conn, [kind], limit=limit,
+                                                                                          offset=offset)],
+                   lambda: (_stored_view(r) for r in alerts_repo.iter_open(conn, kind)), oldest=iso(oldest),
+                   link="/alerts#stored")
 
 
 def _stored_view(row) -> dict:

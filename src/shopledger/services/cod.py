@@ -29,6 +29,7 @@ from shopledger.domain.shipping.cod import (
     AGE_BUCKETS, CodExpectation, CodMatch, CodMismatch, CodOutstanding, StatementRow, cod_ageing,
     match_rows, matched_entry, parse_statement,
 )
+from shopledger.services import order_state
 from shopledger.services.bulk_ship import read_rows
 
 MISMATCH_ACTION = "check this row with the courier; it was not booked"
@@ -128,6 +129,7 @@ def _mark_remitted(conn: Connection, shipment_ids: list[int], remittance_id: int
                                .values(remitted_at=now, remittance_id=remittance_id)).rowcount
     if marked != len(shipment_ids):  # read under the same lock, so only a bug gets here
         raise RuntimeError(f"marked {marked} of {len(shipment_ids)} parcels remitted")
+    order_state.refresh_shipments(conn, shipment_ids)  # remitted: their display status and waits move on
 
 
 def _alert(conn: Connection, courier: Carrier, statement: str, mismatches: list[CodMismatch], parcels: dict,

@@ -17,6 +17,7 @@ from shopledger.adapters.db.books_repo import LedgerBatch, NumberBook
 from shopledger.domain.limits import MAX_ACTOR, clip
 from shopledger.domain.orders.model import Order
 from shopledger.domain.sync.policy import BooksPolicy
+from shopledger.services import order_state
 from shopledger.services.order_plan import ChunkPlan, OrderPlan, plan_chunk
 from shopledger.services.order_stock import StockLedger
 
@@ -39,6 +40,10 @@ def write_chunk(conn: Connection, orders: list[tuple[Order, str | None]], policy
 def apply_chunk(conn: Connection, chunk: ChunkPlan, actor: str, now: datetime) -> ChunkOutcome:
     fresh = [p for p in chunk.plans if p.head is None]
     changed = [p for p in chunk.plans if p.head is not None]
+    for p in changed:  # the clock of the stuck rules restarts when the state changes, at its event's time
+        p.row["state_changed_at"] = now if order_state.state_changed(p.head, p.event["detail"]) else p.head.state_changed_at
+    for p in fresh:
+        p.row["state_changed_at"] = None
     new_ids = orders_repo.insert_orders(conn, [p.row for p in fresh])
     orders_repo.update_orders(conn, [p.row for p in changed])
     work = list(zip(fresh, new_ids)) + [(p, p.head.id) for p in changed]
@@ -46,6 +51,7 @@ def apply_chunk(conn: Connection, chunk: ChunkPlan, actor: str, now: datetime) -
     real = {token: numbers.take(prefix, period) for token, prefix, period in chunk.numbered}
     numbers.flush()
     _write(conn, work, real, chunk.policy, actor, now)
+    order_state.refresh(conn, [oid for _, oid in work])
     return ChunkOutcome(len(fresh), len(changed), chunk.unchanged, [oid for _, oid in work])
 
 

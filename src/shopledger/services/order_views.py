@@ -1,18 +1,22 @@
 """Orders as staff read them: both status axes, the one display status, why one is stuck,
 and one order with everything that hangs off it (documents, entries, shipment, stock, events).
 
-The display status and the stuck reasons are derived here at read time from what the
-orders, shipments, stock movements, order events and sync runs already say: nothing is
-stored for them, so the import path pays nothing.
+Lists filter in the database on the state stored beside each order (services/order_state.py):
+the display status, and per stuck rule the state waited in since when, compared with the
+merchant's thresholds at `now`. A failed sync is judged here from the latest runs. The
+reasons shown are the domain's, worked out for the rows of the page only.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
 
-from shopledger.adapters.db import reads, shop_reads
+from shopledger.adapters.db import order_reads, reads, shop_reads
 from shopledger.adapters.db.engine import reading
+from shopledger.adapters.db.order_reads import OrderFilter
 from shopledger.adapters.db.settings_repo import read_settings
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
@@ -21,38 +25,75 @@ from shopledger.domain.orders.model import Channel, Customer, Order, PaymentMeth
 from shopledger.domain.orders.model import FulfillmentStatus as F
 from shopledger.domain.orders.model import PaymentStatus as P
 from shopledger.domain.orders.status import DisplayStatus, display_status
-from shopledger.domain.orders.stuck import OrderFacts, StuckReason, StuckRules, stuck_reasons
+from shopledger.domain.orders.stuck import SETTING_OF, StuckReason, StuckRules, cutoffs, stuck_reasons
+from shopledger.services.listing import Page
+from shopledger.services.order_state import cancelled, facts_of
 from shopledger.services.products import iso, movement_view
 
-# Which fulfilment values a display status can come from: narrows the query, the domain decides.
-_FULFILMENT_OF: dict[DisplayStatus, tuple[str, ...]] = {
-    DisplayStatus.RETURNED: ("returned",),
-    DisplayStatus.REFUNDED: ("unfulfilled", "shipped", "delivered"),
-    DisplayStatus.CANCELLED: ("unfulfilled", "shipped", "delivered"),
-    DisplayStatus.COMPLETED: ("delivered",),
-    DisplayStatus.DELIVERED: ("delivered",),
-    DisplayStatus.COD_AWAITING_REMITTANCE: ("delivered",),
-    DisplayStatus.SHIPPED: ("shipped",),
-    DisplayStatus.TO_SHIP: ("unfulfilled",),
-    DisplayStatus.AWAITING_PAYMENT: ("unfulfilled",),
-    DisplayStatus.CHECKING_PAYMENT: ("unfulfilled",),
-}
+
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """What one list asks for: the filter for SQL and, for the stuck view, what judges each row."""
+
+    where: OrderFilter
+    now: datetime
+    rules: StuckRules | None = None  # None: rows are shown without reasons
+    failures: dict | None = None
 
 
-def list_orders(engine: Engine, *, status: str | None = None, stuck: bool = False, now: datetime | None = None,
-                limit: int | None = None, offset: int = 0) -> list[dict]:
-    """Orders oldest first; `status` a display status; `stuck` only stuck ones, each with why."""
-    wanted = parse_display_status(status) if status else None
+def list_orders(engine: Engine, *, status: str | None = None, stuck: bool = False, rule: str | None = None,
+                now: datetime | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Orders newest first; `status` a display status; `stuck` only stuck ones, each with why;
+    `rule` only those stuck by one rule (a stuck-rule code, e.g. unpaid)."""
     with reading(engine) as conn:
-        if stuck:
-            found = stuck_orders(conn, now or utc_now())
-        else:
-            rows = shop_reads.order_rows(conn, fulfillment=_FULFILMENT_OF[wanted] if wanted else None)
-            found = [(row, None) for row in rows]
-    views = [summary_view(row, reasons) for row, reasons in found]
-    if wanted is not None:
-        views = [v for v in views if v["display_status"] == wanted.value]
-    return views[offset:None if limit is None else offset + limit]
+        listing = _listing(conn, status, stuck, rule, now)
+        return _views(conn, listing, order_reads.order_page(conn, listing.where, limit=limit, offset=offset))
+
+
+def orders_page(engine: Engine, *, limit: int, offset: int = 0, status: str | None = None, stuck: bool = False,
+                rule: str | None = None, now: datetime | None = None) -> Page:
+    """One page of list_orders and how many orders the filter matches in all."""
+    with reading(engine) as conn:
+        listing = _listing(conn, status, stuck, rule, now)
+        rows = order_reads.order_page(conn, listing.where, limit=limit, offset=offset)
+        return Page(_views(conn, listing, rows), order_reads.order_count(conn, listing.where), offset)
+
+
+def iter_orders(engine: Engine, *, status: str | None = None, stuck: bool = False, rule: str | None = None,
+                now: datetime | None = None) -> Iterator[dict]:
+    """Every order list_orders would give, yielded while the database hands them over."""
+    with reading(engine) as conn:
+        listing = _listing(conn, status, stuck, rule, now)
+        for rows in order_reads.order_stream(conn, listing.where):
+            yield from _views(conn, listing, rows)
+
+
+def _listing(conn: Connection, status: str | None, stuck: bool, rule: str | None, now: datetime | None) -> _Listing:
+    wanted = parse_display_status(status).value if status else None
+    now = now or utc_now()
+    if not stuck and not rule:
+        return _Listing(OrderFilter(status=wanted), now)
+    rules = stuck_rules(conn)
+    limits = cutoffs(rules, now)
+    if rule:
+        limits = {code: at for code, at in limits.items() if code == parse_rule(rule)}
+    failures = failed_syncs(conn)
+    failed_ids: tuple[int, ...] = ()
+    if "sync_failed" in limits:
+        late = [key for key, (_, when) in failures.items() if when <= limits["sync_failed"]]
+        failed_ids = tuple(sorted(order_reads.order_ids_by_key(conn, late).values()))
+    waits = {code: at for code, at in limits.items() if code != "sync_failed"}
+    return _Listing(OrderFilter(wanted, waits, failed_ids), now, rules, failures)
+
+
+def _views(conn: Connection, listing: _Listing, rows: list) -> list[dict]:
+    if listing.rules is None:
+        return [summary_view(row) for row in rows]
+    out = shop_reads.units_out(conn, [row.id for row in rows if row.fulfillment_status == "returned"])
+    return [summary_view(row, stuck_reasons(facts_of(row, out.get(row.id, 0),
+                                                      listing.failures.get((row.source, row.external_id))),
+                                             listing.rules, listing.now))
+            for row in rows]
 
 
 def order_detail(engine: Engine, source: str, external_id: str, now: datetime | None = None) -> dict:
@@ -61,7 +102,9 @@ def order_detail(engine: Engine, source: str, external_id: str, now: datetime | 
         row = shop_reads.order_row(conn, source, external_id)
         if row is None:
             raise NotFound("order", f"{source}:{external_id}")
-        reasons = _reasons_for(conn, [row], now or utc_now()).get(row.id, [])
+        failure = failed_syncs(conn).get((row.source, row.external_id))
+        out = shop_reads.units_out(conn, [row.id]).get(row.id, 0) if row.fulfillment_status == "returned" else 0
+        reasons = stuck_reasons(facts_of(row, out, failure), stuck_rules(conn), now or utc_now())
         return summary_view(row, reasons) | {
             "data": row.data,
             "shipment": shipment_view(row),
@@ -82,14 +125,12 @@ def parse_display_status(text: str) -> DisplayStatus:
                           {"status": text}) from None
 
 
-def stuck_orders(conn: Connection, now: datetime) -> list[tuple[object, list[StuckReason]]]:
-    """Every stuck order (row, reasons), oldest first; an order whose last sync failed included."""
-    failures = failed_syncs(conn)
-    rows = {row.id: row for row in shop_reads.maybe_stuck_rows(conn)}
-    rows |= {row.id: row for row in shop_reads.order_rows_by_key(conn, failures)}
-    ordered = [rows[oid] for oid in sorted(rows)]
-    reasons = _reasons_for(conn, ordered, now, failures)
-    return [(row, reasons[row.id]) for row in ordered if reasons.get(row.id)]
+def parse_rule(text: str) -> str:
+    code = text.strip().lower().replace("-", "_")
+    if code not in SETTING_OF:
+        raise DomainError("invalid_rule", f"{text!r} is not a stuck-order rule ({', '.join(SETTING_OF)})",
+                          {"rule": text})
+    return code
 
 
 def failed_syncs(conn: Connection) -> dict[tuple[str, str], tuple[str, datetime]]:
@@ -107,41 +148,6 @@ def stuck_rules(conn: Connection) -> StuckRules:
     return StuckRules.from_settings(read_settings(conn).get("stuck_rules") or {})
 
 
-def _reasons_for(conn: Connection, rows: list, now: datetime,
-                 failures: dict | None = None) -> dict[int, list[StuckReason]]:
-    failures = failed_syncs(conn) if failures is None else failures
-    rules = stuck_rules(conn)
-    ids = [row.id for row in rows]
-    times = shop_reads.state_times(conn, ids)
-    out = shop_reads.units_out(conn, [row.id for row in rows if row.fulfillment_status == "returned"])
-    return {row.id: stuck_reasons(_facts(row, times.get(row.id), out.get(row.id, 0),
-                                         failures.get((row.source, row.external_id))), rules, now)
-            for row in rows}
-
-
-def _facts(row, times, units_out: int, failure) -> OrderFacts:
-    first_seen, last_change = times or (row.updated_at, None)
-    return OrderFacts(
-        order_key=_key(row), payment_status=P(row.payment_status), fulfillment_status=F(row.fulfillment_status),
-        placed_at=row.placed_at, cancelled=_cancelled(row), is_cod=row.payment_method == "cod",
-        cod_remitted=row.remitted_at is not None, returned_restocked=units_out <= 0,
-        last_sync_failed=failure[0] if failure else None, sync_failed_at=failure[1] if failure else None,
-        status_since=_status_since(row, first_seen, last_change), paid_at=row.paid_at,
-        shipped_at=row.shipped_at, delivered_at=row.delivered_at, returned_at=row.returned_at)
-
-
-def _status_since(row, first_seen: datetime, last_change: datetime | None) -> datetime | None:
-    """When the order's current state began, as far as our own records tell.
-
-    A state seen at the first import began before we saw it: for an order still waiting
-    for payment or shipping the rules then fall back to its own placed_at/paid_at; for a
-    later state our first sight of it is the best we know.
-    """
-    if last_change is not None:
-        return last_change
-    return None if row.fulfillment_status == "unfulfilled" else first_seen
-
-
 def head_order(row) -> Order:
     """Enough of an order to derive its display status, without parsing its stored data."""
     return Order(source=row.source, external_id=row.external_id, channel=Channel(row.channel),
@@ -156,7 +162,7 @@ def summary_view(row, reasons: list[StuckReason] | None = None) -> dict:
     view = {"id": row.id, "source": row.source, "external_id": row.external_id, "channel": row.channel,
             "customer_name": row.customer_name, "payment_method": row.payment_method,
             "payment_status": row.payment_status, "fulfillment_status": row.fulfillment_status,
-            "cancelled": _cancelled(row), "display_status": shown.value, "display_label": shown.label,
+            "cancelled": cancelled(row), "display_status": shown.value, "display_label": shown.label,
             "display_label_th": shown.label_th, "total": fmt(row.total), "placed_at": iso(row.placed_at),
             "cancelled_at": iso(row.cancelled_at),
             "updated_at": iso(row.updated_at), "carrier": row.carrier_name, "tracking_number": row.tracking_number,
@@ -202,8 +208,3 @@ def describe_event(kind: str, detail: dict) -> str:
 
 def _key(row) -> str:
     return f"{row.source}:{row.external_id}"
-
-
-def _cancelled(row) -> bool:
-    """As Order.is_cancelled: cancelled, refunded or returned (accounting-rules.md)."""
-    return row.cancelled_at is not None or row.payment_status == "refunded" or row.fulfillment_status == "returned"

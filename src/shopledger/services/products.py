@@ -93,11 +93,16 @@ def stock_levels(engine: Engine) -> list[dict]:
         return [level_view(row) for row in shop_reads.product_rows(conn)]
 
 
-def stock_moves(engine: Engine, sku: str, limit: int | None = None) -> list[dict]:
+def stock_moves(engine: Engine, sku: str, limit: int | None = None, offset: int = 0) -> list[dict]:
     """A SKU's movements, newest first, each with its cause and the order behind it."""
     with reading(engine) as conn:
         _product(conn, sku)
-        return [movement_view(row) for row in shop_reads.movement_rows(conn, sku, limit)]
+        return [movement_view(row) for row in shop_reads.movement_rows(conn, sku, limit, offset)]
+
+
+def count_moves(engine: Engine, sku: str) -> int:
+    with reading(engine) as conn:
+        return shop_reads.count_movements(conn, sku)
 
 
 def level_view(row) -> dict:

@@ -5,6 +5,7 @@ from sqlalchemy import Engine, func, select
 
 from shopledger.adapters.db import migrate, settings_repo, tables as t
 from shopledger.adapters.db.engine import reading, writing
+from shopledger.services import order_state
 
 
 def init_database(engine: Engine) -> None:
@@ -12,6 +13,7 @@ def init_database(engine: Engine) -> None:
     migrate.upgrade(engine)
     with writing(engine) as conn:
         settings_repo.seed(conn)
+    order_state.fill_in_missing(engine)
 
 
 def is_empty(engine: Engine) -> bool:

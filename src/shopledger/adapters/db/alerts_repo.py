@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Connection, case, select, update
+from sqlalchemy import Connection, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shopledger.adapters.db import tables as t
@@ -32,9 +32,27 @@ def raise_alerts(conn: Connection, rows: list[dict]) -> None:
     conn.execute(stmt, [row | {"resolved_at": None} for row in rows])
 
 
-def open_rows(conn: Connection, kinds: Iterable[str]) -> list:
-    query = select(_a).where(_a.c.kind.in_(list(kinds)), _a.c.resolved_at.is_(None)).order_by(_a.c.since, _a.c.id)
-    return list(conn.execute(query))
+def _open(kinds: Iterable[str]):
+    return select(_a).where(_a.c.kind.in_(list(kinds)), _a.c.resolved_at.is_(None))
+
+
+def open_rows(conn: Connection, kinds: Iterable[str], *, limit: int | None = None, offset: int = 0) -> list:
+    """Open alerts of these kinds, oldest first."""
+    query = _open(kinds).order_by(_a.c.since, _a.c.id).offset(offset)
+    return list(conn.execute(query if limit is None else query.limit(limit)))
+
+
+def open_summary(conn: Connection, kind: str) -> tuple[int, datetime | None]:
+    """How many alerts of a kind are open, and since when the oldest."""
+    count, oldest = conn.execute(select(func.count(), func.min(_a.c.since)).where(
+        _a.c.kind == kind, _a.c.resolved_at.is_(None))).one()
+    return count, oldest
+
+
+def iter_open(conn: Connection, kind: str, chunk: int = 1000):
+    query = _open([kind]).order_by(_a.c.since, _a.c.id)
+    for rows in conn.execution_options(yield_per=chunk).execute(query).partitions():
+        yield from rows
 
 
 def resolve_by_prefix(conn: Connection, prefixes: Iterable[str], now: datetime) -> int:

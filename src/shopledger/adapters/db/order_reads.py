@@ -1,22 +1,110 @@
-"""Read queries for orders the list endpoints page through in SQL (the views are the services')."""
+"""Read queries for the order lists: a filter on the state stored beside each order, turned
+into SQL that one index answers, newest first; a page, its count, or every row streamed."""
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, bindparam, false, func, or_, select
 
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.shop_reads import ORDER_COLUMNS
+from shopledger.domain.orders.stuck import AXIS_OF
 
 _o, _s = t.orders, t.shipments
+STREAM_CHUNK = 1000
 
 
-def order_page(conn: Connection, *, limit: int | None = None, offset: int = 0) -> list:
-    """Orders with their shipment, oldest first (by id, so pages stay stable while new orders
-    arrive): the rows `order_views.list_orders` reads, one page of them."""
-    query = (select(*ORDER_COLUMNS).select_from(_o.outerjoin(_s, _s.c.order_id == _o.c.id))
-             .order_by(_o.c.id).offset(offset))
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    """`status`: a display status. `stuck`: code -> the latest start of a wait stuck now (None:
+    no stuck filter); `failed_ids`: orders stuck because their last sync failed."""
+
+    status: str | None = None
+    stuck: dict[str, datetime] | None = None
+    failed_ids: tuple[int, ...] = field(default=())
+
+
+def _terms(where: OrderFilter) -> list:
+    terms = [] if where.status is None else [_o.c.display_status == where.status]
+    if where.stuck is None:
+        return terms
+    judged = [and_(_o.c[f"{AXIS_OF[code]}_wait"] == code, _o.c[f"{AXIS_OF[code]}_wait_since"] <= cutoff)
+              for code, cutoff in where.stuck.items()]
+    # Said outright so SQLite takes the partial index ix_orders_waiting (it matches terms literally).
+    waiting = or_(_o.c.payment_wait.is_not(None), _o.c.fulfilment_wait.is_not(None))
+    stuck = and_(waiting, or_(*judged)) if judged else false()
+    if where.failed_ids:
+        ids = bindparam("failed_ids", list(where.failed_ids), expanding=True, literal_execute=True)
+        stuck = or_(stuck, _o.c.id.in_(ids))
+    return [*terms, stuck]
+
+
+def order_page(conn: Connection, where: OrderFilter = OrderFilter(), *, limit: int | None = None,
+               offset: int = 0) -> list:
+    """One page of orders with their shipment, newest first. The page's keys are found in an
+    index first and only then joined, so skipping to a deep offset reads no order rows."""
+    keys = select(_o.c.id).where(*_terms(where)).order_by(_o.c.id.desc()).offset(offset)
     if limit is not None:
-        query = query.limit(limit)
+        keys = keys.limit(limit)
+    ids = list(conn.scalars(keys))
+    if not ids:
+        return []
+    query = _joined().where(_o.c.id.in_(ids)).order_by(_o.c.id.desc())
     return list(conn.execute(query))
+
+
+def order_count(conn: Connection, where: OrderFilter = OrderFilter()) -> int:
+    return conn.execute(select(func.count()).select_from(_o).where(*_terms(where))).scalar_one()
+
+
+def order_stream(conn: Connection, where: OrderFilter = OrderFilter()) -> Iterator[list]:
+    """Every matching order, newest first, in lists of STREAM_CHUNK as the cursor hands them over."""
+    query = _joined().where(*_terms(where)).order_by(_o.c.id.desc())
+    yield from conn.execution_options(yield_per=STREAM_CHUNK).execute(query).partitions()
+
+
+def _joined():
+    return select(*ORDER_COLUMNS).select_from(_o.outerjoin(_s, _s.c.order_id == _o.c.id))
+
+
+# -- the orders one stuck rule holds, oldest wait first (alerts) ------------------------------
+
+def _waiting_for(code: str, cutoff: datetime):
+    code_column, since = _o.c[f"{AXIS_OF[code]}_wait"], _o.c[f"{AXIS_OF[code]}_wait_since"]
+    return and_(code_column == code, since <= cutoff), (since, _o.c.id)
+
+
+def stuck_summary(conn: Connection, code: str, cutoff: datetime) -> tuple[int, datetime | None]:
+    """How many orders a rule holds stuck, and the oldest wait's start (one index range)."""
+    where, (since, _) = _waiting_for(code, cutoff)
+    count, oldest = conn.execute(select(func.count(), func.min(since)).select_from(_o).where(where)).one()
+    return count, oldest
+
+
+def stuck_page(conn: Connection, code: str, cutoff: datetime, *, limit: int, offset: int = 0) -> list:
+    where, order = _waiting_for(code, cutoff)
+    keys = select(_o.c.id).where(where).order_by(*order).limit(limit).offset(offset)
+    ids = list(conn.scalars(keys))
+    return list(conn.execute(_joined().where(_o.c.id.in_(ids)).order_by(*order))) if ids else []
+
+
+def stuck_stream(conn: Connection, code: str, cutoff: datetime) -> Iterator[list]:
+    where, order = _waiting_for(code, cutoff)
+    query = _joined().where(where).order_by(*order)
+    yield from conn.execution_options(yield_per=STREAM_CHUNK).execute(query).partitions()
+
+
+def order_ids_by_key(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    found = {}
+    for source in {s for s, _ in keys}:
+        wanted = [e for s, e in keys if s == source]
+        for i in range(0, len(wanted), 1000):
+            query = select(_o.c.id, _o.c.external_id).where(_o.c.source == source,
+                                                              _o.c.external_id.in_(wanted[i:i + 1000]))
+            found |= {(source, row.external_id): row.id for row in conn.execute(query)}
+    return found
 
 
 def order_key(conn: Connection, order_id: int) -> tuple[str, str] | None:

@@ -1,7 +1,13 @@
-"""Read queries for lists and reports: plain rows out, in the shapes of interfaces.md."""
+"""Read queries for lists and reports: plain rows out, in the shapes of interfaces.md.
+
+The lists people page through are newest first (`*_page`): a page finds its keys in an index
+first and joins only those, so a deep offset skips index entries, not rows; `iter_*` hand
+every item over as the cursor fetches them (a server-side cursor on PostgreSQL).
+"""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -11,19 +17,52 @@ from shopledger.adapters.db import tables as t
 from shopledger.domain.money import ZERO, fmt
 
 
+STREAM_CHUNK = 1000
+_d, _e = t.documents, t.journal_entries
+
+
+def _documents_query():
+    d, o = _d, t.orders
+    return (select(d.c.number, d.c.kind, d.c.status, d.c.date, d.c.total, d.c.vat, d.c.refers_to, d.c.voided_on,
+                   d.c.id, o.c.source, o.c.external_id).join(o, o.c.id == d.c.order_id))
+
+
+def _document_view(r) -> dict:
+    return {"number": r.number, "kind": r.kind, "status": r.status, "date": r.date.isoformat(),
+            "order": {"source": r.source, "external_id": r.external_id},
+            "total": fmt(r.total), "vat": fmt(r.vat), "refers_to": r.refers_to,
+            "voided_on": r.voided_on.isoformat() if r.voided_on else None}
+
+
 def documents(conn: Connection, *, order_id: int | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
-    d, o = t.documents, t.orders
-    query = (select(d.c.number, d.c.kind, d.c.status, d.c.date, d.c.total, d.c.vat, d.c.refers_to, d.c.voided_on,
-                    d.c.id, o.c.source, o.c.external_id)
-             .join(o, o.c.id == d.c.order_id).order_by(d.c.id).offset(offset))
+    """Documents in the order issued (all of them, or one order's)."""
+    query = _documents_query().order_by(_d.c.id).offset(offset)
     if order_id is not None:
-        query = query.where(d.c.order_id == order_id)
+        query = query.where(_d.c.order_id == order_id)
     if limit is not None:
         query = query.limit(limit)
-    return [{"number": r.number, "kind": r.kind, "status": r.status, "date": r.date.isoformat(),
-             "order": {"source": r.source, "external_id": r.external_id},
-             "total": fmt(r.total), "vat": fmt(r.vat), "refers_to": r.refers_to,
-             "voided_on": r.voided_on.isoformat() if r.voided_on else None} for r in conn.execute(query)]
+    return [_document_view(r) for r in conn.execute(query)]
+
+
+def document_page(conn: Connection, *, limit: int, offset: int = 0) -> list[dict]:
+    """A page of the documents list, newest first."""
+    query = _documents_query().where(_d.c.id.in_(_page_keys(_d, limit, offset))).order_by(_d.c.id.desc())
+    return [_document_view(r) for r in conn.execute(query)]
+
+
+def count_documents(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(_d)).scalar_one()
+
+
+def iter_documents(conn: Connection) -> Iterator[dict]:
+    query = _documents_query().order_by(_d.c.id.desc())
+    for rows in conn.execution_options(yield_per=STREAM_CHUNK).execute(query).partitions():
+        yield from (_document_view(r) for r in rows)
+
+
+def _page_keys(table, limit: int, offset: int):
+    """The page's keys, as a subquery: SQLite walks the slim id index to skip the offset."""
+    return select(table.c.id).order_by(table.c.id.desc()).limit(limit).offset(offset)
 
 
 def document(conn: Connection, number: str) -> dict | None:
@@ -37,13 +76,32 @@ def document(conn: Connection, number: str) -> dict | None:
 
 
 def entries(conn: Connection, *, order_id: int | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
-    e = t.journal_entries
-    query = select(e).order_by(e.c.id).offset(offset)
+    """Entries in the order posted (all of them, or one order's)."""
+    query = select(_e).order_by(_e.c.id).offset(offset)
     if order_id is not None:
-        query = query.where(e.c.order_id == order_id)
+        query = query.where(_e.c.order_id == order_id)
     if limit is not None:
         query = query.limit(limit)
-    heads = list(conn.execute(query))
+    return _with_lines(conn, list(conn.execute(query)))
+
+
+def entry_page(conn: Connection, *, limit: int, offset: int = 0) -> list[dict]:
+    """A page of the journal, newest first."""
+    query = select(_e).where(_e.c.id.in_(_page_keys(_e, limit, offset))).order_by(_e.c.id.desc())
+    return _with_lines(conn, list(conn.execute(query)))
+
+
+def count_entries(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(_e)).scalar_one()
+
+
+def iter_entries(conn: Connection) -> Iterator[dict]:
+    query = select(_e).order_by(_e.c.id.desc())
+    for heads in conn.execution_options(yield_per=STREAM_CHUNK).execute(query).partitions():
+        yield from _with_lines(conn, heads)
+
+
+def _with_lines(conn: Connection, heads: list) -> list[dict]:
     lines: dict[int, list[dict]] = defaultdict(list)
     if heads:
         ids = [h.id for h in heads]

@@ -21,7 +21,7 @@ ORDER_COLUMNS = (
     _o.c.fulfillment_status, _o.c.payment_method, _o.c.cancelled_at, _o.c.paid_at, _o.c.total,
     _o.c.placed_at, _o.c.updated_at, _s.c.carrier, _s.c.carrier_name, _s.c.tracking_number,
     _s.c.tracking_url, _s.c.shipped_at, _s.c.delivered_at, _s.c.returned_at, _s.c.cod_amount,
-    _s.c.remitted_at,
+    _s.c.remitted_at, _o.c.created_at, _o.c.state_changed_at,
 )
 
 
@@ -119,17 +119,34 @@ def latest_finished_runs(conn: Connection) -> list:
 
 # -- stock -------------------------------------------------------------------------------
 
-def product_rows(conn: Connection) -> list:
-    return list(conn.execute(select(_p).order_by(_p.c.sku)))
+def product_rows(conn: Connection, *, limit: int | None = None, offset: int = 0) -> list:
+    """Products by SKU."""
+    query = select(_p).order_by(_p.c.sku).offset(offset)
+    return list(conn.execute(query if limit is None else query.limit(limit)))
 
 
-def movement_rows(conn: Connection, sku: str, limit: int | None = None) -> list:
-    """A SKU's movements, newest first, with the order behind each (if any)."""
-    query = (select(_m, _o.c.source, _o.c.external_id).select_from(_m.outerjoin(_o, _o.c.id == _m.c.order_id))
-             .where(_m.c.sku == sku).order_by(_m.c.id.desc()))
+def count_products(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(_p)).scalar_one()
+
+
+def iter_products(conn: Connection, chunk: int = 1000) -> Iterator:
+    for rows in conn.execution_options(yield_per=chunk).execute(select(_p).order_by(_p.c.sku)).partitions():
+        yield from rows
+
+
+def movement_rows(conn: Connection, sku: str, limit: int | None = None, offset: int = 0) -> list:
+    """A SKU's movements, newest first, with the order behind each (if any): the page's keys
+    first, from the SKU's index, so a deep offset joins no orders."""
+    keys = select(_m.c.id).where(_m.c.sku == sku).order_by(_m.c.id.desc()).offset(offset)
     if limit is not None:
-        query = query.limit(limit)
+        keys = keys.limit(limit)
+    query = (select(_m, _o.c.source, _o.c.external_id).select_from(_m.outerjoin(_o, _o.c.id == _m.c.order_id))
+             .where(_m.c.id.in_(keys)).order_by(_m.c.id.desc()))
     return list(conn.execute(query))
+
+
+def count_movements(conn: Connection, sku: str) -> int:
+    return conn.execute(select(func.count()).select_from(_m).where(_m.c.sku == sku)).scalar_one()
 
 
 def order_movement_rows(conn: Connection, order_id: int) -> list:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import Connection, func, or_, select, update
 
 from shopledger.adapters.db import tables as t
 from sqlalchemy.dialects import postgresql, sqlite
@@ -86,12 +86,26 @@ def run_row(conn: Connection, run_id: int):
                         .where(r.c.id == run_id)).first()
 
 
-def run_rows(conn: Connection, limit: int = 50, source_id: int | None = None) -> list:
+def _runs_query():
     r, s = t.sync_runs, t.sources
-    query = select(r, s.c.name.label("source")).join(s, s.c.id == r.c.source_id).order_by(r.c.id.desc()).limit(limit)
+    return select(r, s.c.name.label("source")).join(s, s.c.id == r.c.source_id).order_by(r.c.id.desc())
+
+
+def run_rows(conn: Connection, limit: int = 50, source_id: int | None = None, *, offset: int = 0) -> list:
+    """Runs newest first, with their source's name."""
+    query = _runs_query().limit(limit).offset(offset)
     if source_id is not None:
-        query = query.where(r.c.source_id == source_id)
+        query = query.where(t.sync_runs.c.source_id == source_id)
     return list(conn.execute(query))
+
+
+def count_runs(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(t.sync_runs)).scalar_one()
+
+
+def iter_runs(conn: Connection, chunk: int = 500):
+    for rows in conn.execution_options(yield_per=chunk).execute(_runs_query()).partitions():
+        yield from rows
 
 
 def last_run_of(conn: Connection, source_id: int):

@@ -59,6 +59,14 @@ orders = Table(
     Column("received_hash", String(40)),  # the record exactly as a door handed it in, last time
     Column("created_at", UtcDateTime, nullable=False),
     Column("changed_at", UtcDateTime, nullable=False),  # when we last saw it change
+    # What the lists filter on, kept by services/order_state.py whenever the order, its shipment
+    # or its stock changes (None until worked out: `shopledger init` fills in older orders).
+    Column("state_changed_at", UtcDateTime),  # its payment, fulfilment or cancellation last changed
+    Column("display_status", String(30)),
+    Column("payment_wait", String(20)),  # the stuck rule whose state it waits in, per axis, and since when
+    Column("payment_wait_since", UtcDateTime),
+    Column("fulfilment_wait", String(20)),
+    Column("fulfilment_wait_since", UtcDateTime),
     UniqueConstraint("source", "external_id"),
 )
 
@@ -145,6 +153,22 @@ api_tokens = Table(
 )
 
 Index("ix_journal_lines_account", journal_lines.c.account)
+
+# Lists page newest first. A status page and its count read only this index.
+Index("ix_orders_display_status", orders.c.display_status, orders.c.id)
+# The stuck view walks the waiting orders newest first and judges each inside the index.
+_waiting = orders.c.payment_wait.is_not(None) | orders.c.fulfilment_wait.is_not(None)
+Index("ix_orders_waiting", orders.c.id, orders.c.display_status, orders.c.payment_wait, orders.c.payment_wait_since,
+      orders.c.fulfilment_wait, orders.c.fulfilment_wait_since, sqlite_where=_waiting, postgresql_where=_waiting)
+# Alerts count and list one stuck rule oldest first.
+Index("ix_orders_payment_wait", orders.c.payment_wait, orders.c.payment_wait_since, orders.c.id,
+      sqlite_where=orders.c.payment_wait.is_not(None), postgresql_where=orders.c.payment_wait.is_not(None))
+Index("ix_orders_fulfilment_wait", orders.c.fulfilment_wait, orders.c.fulfilment_wait_since, orders.c.id,
+      sqlite_where=orders.c.fulfilment_wait.is_not(None), postgresql_where=orders.c.fulfilment_wait.is_not(None))
+# SQLite walks a table's rows to skip them for OFFSET, and these rows carry big JSON; a slim
+# index on the key is what it walks instead (PostgreSQL's primary key index does this already).
+Index("ix_orders_id", orders.c.id).ddl_if(dialect="sqlite")
+Index("ix_documents_id", documents.c.id).ddl_if(dialect="sqlite")
 
 # --- Import Data: sources, their runs, and the daily runs due ---------------------------------
 

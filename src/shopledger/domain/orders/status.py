@@ -1,4 +1,7 @@
-"""The one status a person reads at a glance, derived from the two axes (never stored).
+"""The one status a person reads at a glance, derived from the two axes.
+
+Stored beside the order for the lists to filter on (services/order_state.py writes what
+`status_of` says whenever the order, its shipment or its COD remittance changes).
 
 Precedence, first that applies: returned, refunded, cancelled, then by fulfilment.
 - A COD order is shipped before it is paid, so an unfulfilled COD order is "to ship",
@@ -51,32 +54,38 @@ _LABELS: dict[DisplayStatus, tuple[str, str]] = {
 }
 
 
-def _unfulfilled(order: Order) -> DisplayStatus:
-    if order.is_cod or order.payment_status is P.PAID:
+def _unfulfilled(payment: P, is_cod: bool) -> DisplayStatus:
+    if is_cod or payment is P.PAID:
         return DisplayStatus.TO_SHIP
-    if order.payment_status is P.VERIFYING:
+    if payment is P.VERIFYING:
         return DisplayStatus.CHECKING_PAYMENT
     return DisplayStatus.AWAITING_PAYMENT
 
 
-def _delivered(order: Order, cod_remitted: bool) -> DisplayStatus:
-    if order.is_cod:
+def _delivered(payment: P, is_cod: bool, cod_remitted: bool) -> DisplayStatus:
+    if is_cod:
         return DisplayStatus.COMPLETED if cod_remitted else DisplayStatus.COD_AWAITING_REMITTANCE
-    if order.payment_status is P.PAID:
+    if payment is P.PAID:
         return DisplayStatus.COMPLETED
     return DisplayStatus.DELIVERED
 
 
-def display_status(order: Order, *, cod_remitted: bool = False) -> DisplayStatus:
-    """`cod_remitted`: the courier has paid this order's COD over (known from our books)."""
-    if order.fulfillment_status is F.RETURNED:
+def status_of(payment: P, fulfillment: F, *, cancelled: bool, is_cod: bool, cod_remitted: bool) -> DisplayStatus:
+    """The display status from the facts a stored order row carries (`cancelled`: it has a
+    cancelled_at; `cod_remitted`: the courier has paid its COD over, known from our books)."""
+    if fulfillment is F.RETURNED:
         return DisplayStatus.RETURNED
-    if order.payment_status is P.REFUNDED:
+    if payment is P.REFUNDED:
         return DisplayStatus.REFUNDED
-    if order.cancelled_at is not None:
+    if cancelled:
         return DisplayStatus.CANCELLED
-    if order.fulfillment_status is F.DELIVERED:
-        return _delivered(order, cod_remitted)
-    if order.fulfillment_status is F.SHIPPED:
+    if fulfillment is F.DELIVERED:
+        return _delivered(payment, is_cod, cod_remitted)
+    if fulfillment is F.SHIPPED:
         return DisplayStatus.SHIPPED
-    return _unfulfilled(order)
+    return _unfulfilled(payment, is_cod)
+
+
+def display_status(order: Order, *, cod_remitted: bool = False) -> DisplayStatus:
+    return status_of(order.payment_status, order.fulfillment_status, cancelled=order.cancelled_at is not None,
+                     is_cod=order.is_cod, cod_remitted=cod_remitted)

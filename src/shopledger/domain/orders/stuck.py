@@ -3,6 +3,10 @@
 Each rule looks at an order's facts and the time its state began, with `now` injected; a
 rule fires when the time waited reaches its threshold (>=). Thresholds are settings a
 merchant can change or switch off (None).
+
+The state a rule measures and when it began do not depend on `now` or the thresholds, so
+they are stored beside the order (`waits`, one per axis) and the lists compare them with
+`cutoffs(rules, now)` in the database.
 """
 from __future__ import annotations
 
@@ -174,6 +178,48 @@ _RULES: tuple[tuple[str, Rule], ...] = (
     ("unshipped_after", _unshipped), ("undelivered_after", _undelivered),
     ("unremitted_after", _unremitted), ("unrestocked_after", _unrestocked),
 )
+SETTING_OF = {"unpaid": "unpaid_after", "payment_check": "payment_check_after", "unshipped": "unshipped_after",
+              "undelivered": "undelivered_after", "unremitted": "unremitted_after",
+              "unrestocked": "unrestocked_after", "sync_failed": "sync_failed_after"}
+# Within an axis the rules exclude each other (by payment status, by fulfilment status), so
+# an order waits in at most one state per axis: two stored (code, since) pairs say it all.
+AXIS_OF = {"unpaid": "payment", "payment_check": "payment", "unshipped": "fulfilment",
+           "undelivered": "fulfilment", "unremitted": "fulfilment", "unrestocked": "fulfilment"}
+# What a group of orders stuck by one rule has in common, and what to do about them.
+TITLES = {"unpaid": ("not paid", "remind the buyers, or cancel the orders"),
+          "payment_check": ("payment not checked", "check the payments and mark them paid, or ask the buyers"),
+          "unshipped": ("not shipped", "ship them or cancel them"),
+          "undelivered": ("shipped, not delivered", "check the tracking with the carriers"),
+          "unremitted": ("COD delivered, not remitted", "ask the couriers for the payout, or import their COD statements"),
+          "unrestocked": ("returned, not back in stock", "check the parcels came back and put the goods back in stock"),
+          "sync_failed": ("last sync failed", "fix the orders at their source, then run the sync again")}
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A state some rule measures, and since when (None: we do not know, so never judged)."""
+
+    code: str
+    since: datetime | None
+    reason: str  # with {ago}
+    action: str
+
+    @property
+    def axis(self) -> str:
+        return AXIS_OF[self.code]
+
+
+def waits(facts: OrderFacts) -> list[Waiting]:
+    """Every waiting state this order is in, whatever the thresholds, in rule order."""
+    return [Waiting(hit[0], hit[1], hit[2], hit[3]) for _, rule in _RULES if (hit := rule(facts)) is not None]
+
+
+def cutoffs(rules: StuckRules, now: datetime) -> dict[str, datetime]:
+    """code -> the latest start of a wait that is stuck at `now`; rules switched off are left out."""
+    if now.tzinfo is None:
+        raise ValueError("naive datetime: `now` must carry its offset")
+    return {code: now - threshold for code, setting in SETTING_OF.items()
+            if (threshold := getattr(rules, setting)) is not None}
 
 
 def _sync_failed(facts: OrderFacts, rules: StuckRules, now: datetime) -> list[StuckReason]:
@@ -187,15 +233,7 @@ def _sync_failed(facts: OrderFacts, rules: StuckRules, now: datetime) -> list[St
 
 def stuck_reasons(facts: OrderFacts, rules: StuckRules, now: datetime) -> list[StuckReason]:
     """Every reason this order is stuck at `now` (an empty list: it is not)."""
-    if now.tzinfo is None:
-        raise ValueError("naive datetime: `now` must carry its offset")
-    found: list[StuckReason] = []
-    for setting, rule in _RULES:
-        threshold = getattr(rules, setting)
-        hit = rule(facts) if threshold is not None else None
-        if hit is None or hit[1] is None:
-            continue   # not in this state, or we do not know since when
-        code, since, reason, action = hit
-        if now - since >= threshold:
-            found.append(StuckReason(code, reason.format(ago=waited(now - since)), action, since))
+    limits = cutoffs(rules, now)
+    found = [StuckReason(w.code, w.reason.format(ago=waited(now - w.since)), w.action, w.since)
+             for w in waits(facts) if w.code in limits and w.since is not None and w.since <= limits[w.code]]
     return found + _sync_failed(facts, rules, now)
