@@ -13,12 +13,12 @@ MONEY = re.compile(r"^-?\d+\.\d{2}$")
 
 def test_documents_list_in_the_cli_shape(client, admin, books):
     docs = client.get("/api/v1/documents", headers=admin).json()
-    assert [(d["number"], d["kind"], d["status"], d["refers_to"]) for d in docs] == [
-        (books["void_invoice"], "invoice", "void", None),
-        (books["receipt"], "receipt_tax_invoice", "issued", None),
+    assert [(d["number"], d["kind"], d["status"], d["refers_to"]) for d in docs] == [   # newest first
+        (books["credit_note"], "credit_note", "issued", books["credited_receipt"]),
         (books["credited_receipt"], "receipt_tax_invoice", "issued", None),
-        (books["credit_note"], "credit_note", "issued", books["credited_receipt"])]
-    first = docs[0]
+        (books["receipt"], "receipt_tax_invoice", "issued", None),
+        (books["void_invoice"], "invoice", "void", None)]
+    first = docs[-1]
     assert first["order"] == {"source": "import", "external_id": "U-1"}
     assert (first["date"], first["voided_on"], first["total"], first["vat"]) == ("2026-11-20", "2026-11-22", "850.00", "55.61")
     assert all(MONEY.match(d["total"]) and MONEY.match(d["vat"]) for d in docs)
@@ -26,7 +26,7 @@ def test_documents_list_in_the_cli_shape(client, admin, books):
 
 def test_documents_page_through_with_limit_and_offset(client, admin, books):
     page = client.get("/api/v1/documents?limit=2&offset=1", headers=admin).json()
-    assert [d["number"] for d in page] == [books["receipt"], books["credited_receipt"]]
+    assert [d["number"] for d in page] == [books["credited_receipt"], books["receipt"]]
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=1001", "offset=-1", "limit=abc"])

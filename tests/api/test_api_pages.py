@@ -51,10 +51,11 @@ def test_credit_note_page_shows_the_correction(client, books):
 
 def test_documents_page_pages_through(client, books, monkeypatch):
     monkeypatch.setattr(pages, "PAGE_SIZE", 3)
-    first = _page(client, "/")
-    assert books["void_invoice"] in first and books["credit_note"] not in first and "?offset=3" in first
+    first = _page(client, "/")   # newest first
+    assert books["credit_note"] in first and books["void_invoice"] not in first and "?offset=3" in first
+    assert "1–3 จาก <span class=\"en\">of</span> 4" in first
     second = _page(client, "/?offset=3")
-    assert books["credit_note"] in second and books["void_invoice"] not in second and "?offset=0" in second
+    assert books["void_invoice"] in second and books["credit_note"] not in second and "?offset=0" in second
 
 
 def test_unknown_document_page_is_a_404_page(client, books):

@@ -37,9 +37,9 @@ def test_orders_with_both_axes_the_display_status_and_a_filter(engine, client, r
     _shop(engine)
     orders = client.get("/api/v1/orders", headers=reader).json()
     assert [(o["external_id"], o["payment_status"], o["fulfillment_status"], o["display_status"]) for o in orders] == [
-        ("S-1", "paid", "unfulfilled", "to_ship"), ("F-1", "paid", "unfulfilled", "to_ship"),
-        ("U-1", "unpaid", "unfulfilled", "awaiting_payment")]
-    assert orders[2]["display_label_th"] == "รอชำระเงิน" and orders[2]["total"] == "850.00"
+        ("U-1", "unpaid", "unfulfilled", "awaiting_payment"), ("F-1", "paid", "unfulfilled", "to_ship"),
+        ("S-1", "paid", "unfulfilled", "to_ship")]   # newest first
+    assert orders[0]["display_label_th"] == "รอชำระเงิน" and orders[0]["total"] == "850.00"
     assert [o["external_id"] for o in client.get("/api/v1/orders?status=awaiting_payment", headers=reader).json()] == ["U-1"]
     assert [o["external_id"] for o in client.get("/api/v1/orders?limit=1&offset=1", headers=reader).json()] == ["F-1"]
     bad = client.get("/api/v1/orders?status=lost", headers=reader)

@@ -76,7 +76,8 @@ def test_stock_page_highlights_low_and_oversold(engine, client):
 def test_alerts_page(engine, client):
     _shop(engine)
     html = _page(client, "/alerts")
-    assert "คำสั่งซื้อค้าง" in html and 'href="/orders/import/S-1"' in html and "ship it or cancel it" in html
+    assert "คำสั่งซื้อค้าง" in html and 'href="/orders/import/S-1"' in html and "ship them or cancel them" in html
+    assert 'href="/orders?stuck=true&amp;rule=unshipped"' in html and "1 order not shipped after 2 days" in html
     assert 'data-kind="oversell"' in html and 'data-kind="low_stock"' in html
 
 

@@ -11,11 +11,11 @@ from shopledger.adapters.connectors.files import UnreadableFile, read_orders
 from shopledger.adapters.db import reads
 from shopledger.adapters.db.engine import reading
 from shopledger.bootstrap import default_engine
-from shopledger.cli.output import domain_errors, emit_json, print_import_report, table
+from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_import_report, print_list, table
 from shopledger.config import get_settings
 from shopledger.domain.errors import DomainError
 from shopledger.domain.limits import MAX_SOURCE, text_problem
-from shopledger.services import tokens
+from shopledger.services import listing, tokens
 from shopledger.services.intake import take_orders
 from shopledger.services.parallel_intake import take_orders_in_parallel
 
@@ -62,29 +62,33 @@ def import_file(path: Path, source: str = typer.Option("import", help="the sourc
 
 
 @app.command()
-def documents(as_json: bool = typer.Option(False, "--json")) -> None:
-    """List documents."""
-    with reading(default_engine()) as conn:
-        rows = reads.documents(conn)
-    if as_json:
-        emit_json(rows)
-    else:
+def documents(as_json: bool = typer.Option(False, "--json"), limit: Optional[int] = LIMIT,
+              offset: Optional[int] = OFFSET) -> None:
+    """List documents, newest first."""
+    engine = default_engine()
+
+    def show(rows: list[dict]) -> None:
         table([r | {"order": f"{r['order']['source']}:{r['order']['external_id']}"} for r in rows],
               ["number", "kind", "status", "date", "order", "total", "vat", "refers_to"])
 
+    print_list(as_json, limit, offset, lambda n, skip: listing.documents(engine, n, skip),
+               lambda: listing.iter_documents(engine), show)
+
 
 @app.command()
-def entries(as_json: bool = typer.Option(False, "--json")) -> None:
-    """List journal entries with their lines."""
-    with reading(default_engine()) as conn:
-        rows = reads.entries(conn)
-    if as_json:
-        emit_json(rows)
-        return
-    for e in rows:
-        typer.echo(f"#{e['id']} {e['date']} {e['document'] or ''} {e['memo']}")
-        for l in e["lines"]:
-            typer.echo(f"    {l['account']}  {l['debit']:>12}  {l['credit']:>12}")
+def entries(as_json: bool = typer.Option(False, "--json"), limit: Optional[int] = LIMIT,
+            offset: Optional[int] = OFFSET) -> None:
+    """List journal entries with their lines, newest first."""
+    engine = default_engine()
+
+    def show(rows: list[dict]) -> None:
+        for e in rows:
+            typer.echo(f"#{e['id']} {e['date']} {e['document'] or ''} {e['memo']}")
+            for l in e["lines"]:
+                typer.echo(f"    {l['account']}  {l['debit']:>12}  {l['credit']:>12}")
+
+    print_list(as_json, limit, offset, lambda n, skip: listing.entries(engine, n, skip),
+               lambda: listing.iter_entries(engine), show)
 
 
 @report_app.command("trial-balance")

@@ -13,9 +13,9 @@ from typing import Optional
 import typer
 
 from shopledger.bootstrap import default_engine
-from shopledger.cli.output import domain_errors, emit_json, table
+from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_list, table
 from shopledger.domain.errors import DomainError
-from shopledger.services import alerts, bulk_ship, cod, order_changes as oc, order_views, products
+from shopledger.services import alerts, bulk_ship, cod, listing, order_changes as oc, order_views, products
 
 order_app = typer.Typer(no_args_is_help=True, help="One order: show it, key it in, change it.")
 product_app = typer.Typer(no_args_is_help=True, help="Products.")
@@ -36,17 +36,26 @@ def _actor() -> str:
 
 @domain_errors
 def orders(status: Optional[str] = typer.Option(None, "--status", help="a display status, e.g. to_ship"),
-           stuck: bool = typer.Option(False, "--stuck", help="only stuck orders, with why"), as_json: bool = JSON) -> None:
-    """Orders with both status axes and the display status; --stuck: only stuck ones and why."""
-    rows = order_views.list_orders(default_engine(), status=status, stuck=stuck)
-    if as_json:
-        emit_json(rows)
-        return
-    table([r | {"order": f"{r['source']}:{r['external_id']}"} for r in rows],
-          ["order", "customer_name", "payment_status", "fulfillment_status", "display_status", "total"])
-    for r in rows:
-        for why in r.get("stuck", []):
-            typer.echo(f"  {r['source']}:{r['external_id']}: {why['reason']} -> {why['action']}")
+           stuck: bool = typer.Option(False, "--stuck", help="only stuck orders, with why"),
+           rule: Optional[str] = typer.Option(None, "--rule", help="only those stuck by one rule, e.g. unpaid"),
+           limit: Optional[int] = LIMIT, offset: Optional[int] = OFFSET, as_json: bool = JSON) -> None:
+    """Orders newest first, with both status axes and the display status; --stuck: only stuck ones and why."""
+    engine = default_engine()
+    query = dict(status=status, stuck=stuck, rule=rule)
+    if status:  # refused before any output starts
+        order_views.parse_display_status(status)
+    if rule:
+        order_views.parse_rule(rule)
+
+    def show(rows: list[dict]) -> None:
+        table([r | {"order": f"{r['source']}:{r['external_id']}"} for r in rows],
+              ["order", "customer_name", "payment_status", "fulfillment_status", "display_status", "total"])
+        for r in rows:
+            for why in r.get("stuck", []):
+                typer.echo(f"  {r['source']}:{r['external_id']}: {why['reason']} -> {why['action']}")
+
+    print_list(as_json, limit, offset, lambda n, skip: order_views.orders_page(engine, limit=n, offset=skip, **query),
+               lambda: order_views.iter_orders(engine, **query), show)
 
 
 @order_app.command("show")
@@ -139,17 +148,23 @@ def product_add(sku: str, name: str = typer.Option(..., "--name"), price: str = 
         typer.echo(f"product {row['sku']} saved: {row['name']}, price {row['price']}")
 
 
+_LEVEL = ("sku", "name", "on_hand", "reserved", "available", "avg_cost", "low_stock_at")
+
+
 @stock_app.callback()
-def stock(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Per SKU: on hand, reserved, available, average cost, low-stock level."""
+def stock(ctx: typer.Context, as_json: bool = JSON, limit: Optional[int] = LIMIT,
+          offset: Optional[int] = OFFSET) -> None:
+    """Per SKU: on hand, reserved, available, average cost, low-stock level (by SKU)."""
     if ctx.invoked_subcommand is not None:
         return
-    rows = products.stock_levels(default_engine())
-    if as_json:
-        emit_json([{k: r[k] for k in ("sku", "name", "on_hand", "reserved", "available", "avg_cost", "low_stock_at")}
-                   for r in rows])
-    else:
-        table(rows, ["sku", "name", "on_hand", "reserved", "available", "avg_cost", "low_stock_at"])
+    engine = default_engine()
+
+    def page(n: int, skip: int) -> listing.Page:
+        found = listing.stock(engine, n, skip)
+        return listing.Page([{k: r[k] for k in _LEVEL} for r in found.items], found.total, found.offset)
+
+    print_list(as_json, limit, offset, page, lambda: ({k: r[k] for k in _LEVEL} for r in listing.iter_stock(engine)),
+               lambda rows: table(rows, list(_LEVEL)))
 
 
 def _stock_result(result: dict, as_json: bool) -> None:
@@ -250,15 +265,22 @@ def cod_receivable(as_json: bool = JSON) -> None:
 
 
 @alerts_app.callback()
-def alerts_list(ctx: typer.Context, as_json: bool = JSON) -> None:
-    """Open alerts: stuck orders, failed syncs, oversell, low stock, unknown SKUs, COD mismatches."""
+def alerts_list(ctx: typer.Context, as_json: bool = JSON, limit: Optional[int] = LIMIT,
+                offset: Optional[int] = OFFSET) -> None:
+    """Open alerts, one line per kind and stuck rule with how many; --limit/--offset or --json: each alert."""
     if ctx.invoked_subcommand is not None:
         return
-    rows = alerts.open_alerts(default_engine())
-    if as_json:
-        emit_json(rows)
-    else:
-        table(rows, ["kind", "subject", "reason", "since", "action"])
+    engine = default_engine()
+    if as_json or limit is not None or offset is not None:
+        print_list(as_json, limit, offset, lambda n, skip: alerts.alerts_page(engine, limit=n, offset=skip),
+                   lambda: alerts.iter_alerts(engine), lambda rows: table(rows, ["kind", "subject", "reason", "since",
+                                                                                 "action"]))
+        return
+    groups = alerts.alert_groups(engine)
+    table([g | {"rule": g["code"] or "", "oldest": g["since"] or "", "see": g.get("command") or ", ".join(g["subjects"])}
+           for g in groups], ["kind", "rule", "count", "oldest", "action", "see"])
+    if groups:
+        typer.echo(f"{sum(g['count'] for g in groups):,} alerts; each one: shopledger alerts --limit N [--offset M]")
 
 
 @alerts_app.command("resolve")

@@ -6,9 +6,9 @@ from typing import Optional
 import typer
 
 from shopledger.bootstrap import default_engine, load_connectors
-from shopledger.cli.output import domain_errors, emit_json, print_import_report, table
+from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_import_report, print_list, table
 from shopledger.config import get_settings
-from shopledger.services import sources, sync_runs
+from shopledger.services import listing, sources
 from shopledger.services.sync import run_source_sync
 
 source_app = typer.Typer(no_args_is_help=True, help="Sources to pull orders from.")
@@ -56,14 +56,18 @@ def sync(name: str, as_json: bool = typer.Option(False, "--json")) -> None:
     raise typer.Exit(2 if outcome.status == "failed" else 1 if outcome.report.failed else 0)
 
 
-def sync_runs_command(as_json: bool = typer.Option(False, "--json"), limit: int = typer.Option(50)) -> None:
-    """Past runs with their counts and failed orders."""
-    rows = sync_runs.list_runs(default_engine(), limit)
-    if as_json:
-        emit_json(rows)
-        return
-    table([r | {"failed": len(r["failed"]), "error": r["error"] or ""} for r in rows],
-          ["id", "source", "trigger", "status", "started_at", "pages", "created", "updated", "unchanged", "failed", "error"])
+def sync_runs_command(as_json: bool = typer.Option(False, "--json"), limit: Optional[int] = LIMIT,
+                      offset: Optional[int] = OFFSET) -> None:
+    """Past runs, newest first, with their counts and failed orders."""
+    engine = default_engine()
+
+    def show(rows: list[dict]) -> None:
+        table([r | {"failed": len(r["failed"]), "error": r["error"] or ""} for r in rows],
+              ["id", "source", "trigger", "status", "started_at", "pages", "created", "updated", "unchanged", "failed",
+               "error"])
+
+    print_list(as_json, limit, offset, lambda n, skip: listing.sync_runs(engine, n, skip),
+               lambda: listing.iter_sync_runs(engine), show)
 
 
 def worker(workers: int = typer.Option(2, help="worker threads"),

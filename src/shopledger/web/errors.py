@@ -3,8 +3,9 @@
 Mapped once, here: a DomainError answers with its own status (404 NotFound, 409 Conflict,
 422 otherwise), a request that does not parse with 422 `invalid_request`, the framework's
 HTTP errors by their status (404 `not_found` for an unknown route, 405
-`method_not_allowed`, ...), and anything unexpected with 500 `internal_error`, logged here
-and never shown to the client.
+`method_not_allowed`, ...), every database connection in use with 503 `unavailable` and
+Retry-After (a busy moment, not a fault), and anything unexpected with 500 `internal_error`,
+logged here and never shown to the client.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shopledger.domain.errors import DomainError
@@ -79,6 +81,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(PoolTimeout, _busy)
     app.add_exception_handler(Exception, _unexpected)
     _problems_only_in_openapi(app)
 
@@ -128,6 +131,15 @@ def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse
     else:
         detail = str(error.detail)
     return problem(error.status_code, code, detail, headers=getattr(error, "headers", None))
+
+
+RETRY_AFTER_SECONDS = 1
+
+
+def _busy(request: Request, error: Exception) -> JSONResponse:
+    log.warning("no database connection free for %s %s: %s", request.method, request.url.path, error)
+    return problem(503, "unavailable", "the server is busy (every database connection is in use); try again shortly",
+                   headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -6,10 +6,11 @@ stored, carry an `id`, and stay open until resolved.
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import Engine
 
 from shopledger.services import alerts
+from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import Alert, ResolvedAlert
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
@@ -17,9 +18,11 @@ from shopledger.web.errors import problem_responses
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
-@router.get("", response_model=list[Alert], summary="Open alerts, most urgent kind first, oldest first within a kind")
-def list_alerts(engine: Engine = Depends(engine_of)) -> list[dict]:
-    return alerts.open_alerts(engine)
+@router.get("", response_model=list[Alert],
+            summary="Open alerts, most urgent kind first (stuck orders rule by rule), oldest first within")
+def list_alerts(request: Request, response: Response, paging: Page = Depends(page),
+                engine: Engine = Depends(engine_of)) -> list[dict]:
+    return paged(alerts.alerts_page(engine, limit=paging.limit, offset=paging.offset), paging, request, response)
 
 
 @router.post("/{alert_id}/resolve", response_model=ResolvedAlert, responses=problem_responses(404),

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import Engine
 
 from shopledger.adapters.db import order_reads
 from shopledger.adapters.db.engine import reading
 from shopledger.domain.errors import NotFound
 from shopledger.services import order_views
-from shopledger.web.api.paging import Page, page
+from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import OrderDetailView, OrderView, QueryFlag
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
@@ -30,8 +30,13 @@ def list_orders(status: str | None = Query(None, description="a display status, 
                 # Annotated: a `= Query(...)` default would drop QueryFlag's validator
                 stuck: Annotated[QueryFlag, Query(description="only stuck orders, each with `stuck`: why and what to do")]
                 = False,
+                rule: str | None = Query(None, description="only orders stuck by one rule, e.g. `unpaid` (422 "
+                                                           "`invalid_rule` for an unknown one)"),
+                *, request: Request, response: Response,
                 paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> list[dict]:
-    return order_list(engine, status=status, stuck=stuck, limit=paging.limit, offset=paging.offset)
+    found = order_views.orders_page(engine, status=status, stuck=stuck, rule=rule, limit=paging.limit,
+                                    offset=paging.offset)
+    return paged(found, paging, request, response)
 
 
 # `:path`: an external id may hold '/' (INV/2025/001), sent as it is or as %2F
@@ -49,12 +54,3 @@ def get_order_by_id(order_id: int, engine: Engine = Depends(engine_of)) -> dict:
     if key is None:
         raise NotFound("order", order_id)
     return order_views.order_detail(engine, *key)
-
-
-def order_list(engine: Engine, *, status: str | None = None, stuck: bool = False, limit: int, offset: int = 0) -> list[dict]:
-    """As order_views.list_orders; without a filter one page is read in SQL, not every order."""
-    if status or stuck:
-        return order_views.list_orders(engine, status=status, stuck=stuck, limit=limit, offset=offset)
-    with reading(engine) as conn:
-        rows = order_reads.order_page(conn, limit=limit, offset=offset)
-    return [order_views.summary_view(row) for row in rows]

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 from sqlalchemy import Engine
 
-from shopledger.services import sources, sync_runs
+from shopledger.services import listing, sources, sync_runs
+from shopledger.web.api.paging import Page, page, paged
 from shopledger.services.sync import queue_run
 from shopledger.web.api.schemas import Shape
 from shopledger.web.deps import engine_of
@@ -47,8 +48,11 @@ class SyncRun(Shape):
 
 
 @router.get("/sources", response_model=list[Source], summary="Sources, their schedule, cursor and last run")
-def list_sources(engine: Engine = Depends(engine_of)) -> list[dict]:
-    return sources.list_sources(engine)
+def list_sources(request: Request, response: Response, paging: Page = Depends(page),
+                 engine: Engine = Depends(engine_of)) -> list[dict]:
+    every = sources.list_sources(engine)  # a shop has a handful: read whole, paged like every list
+    found = listing.Page(every[paging.offset:paging.offset + paging.limit], len(every), paging.offset)
+    return paged(found, paging, request, response)
 
 
 @router.post("/sources/{name}/sync", status_code=202, response_model=RunQueued, responses=problem_responses(404),
@@ -59,9 +63,10 @@ def start_sync(name: str, request: Request, engine: Engine = Depends(engine_of))
     return {"run_id": run_id, "status": "queued"}
 
 
-@router.get("/sync-runs", response_model=list[SyncRun], summary="Past runs with their counts and failed orders")
-def list_runs(limit: int = 50, engine: Engine = Depends(engine_of)) -> list[dict]:
-    return sync_runs.list_runs(engine, min(max(limit, 1), 500))
+@router.get("/sync-runs", response_model=list[SyncRun], summary="Past runs, newest first, with their counts and failed orders")
+def list_runs(request: Request, response: Response, paging: Page = Depends(page),
+              engine: Engine = Depends(engine_of)) -> list[dict]:
+    return paged(listing.sync_runs(engine, paging.limit, paging.offset), paging, request, response)
 
 
 @router.get("/sync-runs/{run_id}", response_model=SyncRun, responses=problem_responses(404))

@@ -9,11 +9,12 @@ with any action matched after it.
 """
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 from sqlalchemy import Engine
 
-from shopledger.services import products
+from shopledger.services import listing, products
+from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import Count, Input, MoneyIn, Product, StockChange, StockLevel, StockMovement
 from shopledger.web.auth import Caller, authorize
 from shopledger.web.deps import engine_of
@@ -41,9 +42,10 @@ class CountIn(Input):
     ref: str = Field("", max_length=200)
 
 
-@router.get("/products", response_model=list[Product], summary="Products with their price, cost and stock")
-def list_products(engine: Engine = Depends(engine_of)) -> list[dict]:
-    return products.stock_levels(engine)
+@router.get("/products", response_model=list[Product], summary="Products with their price, cost and stock, by SKU")
+def list_products(request: Request, response: Response, paging: Page = Depends(page),
+                  engine: Engine = Depends(engine_of)) -> list[dict]:
+    return paged(listing.stock(engine, paging.limit, paging.offset), paging, request, response)
 
 
 @router.put("/products/{sku:path}", response_model=Product, responses=problem_responses(422),
@@ -54,8 +56,10 @@ def put_product(sku: str, body: ProductIn, engine: Engine = Depends(engine_of)) 
 
 @router.get("/stock", response_model=list[StockLevel],
             summary="Per SKU: on hand, reserved, available, average cost, low-stock level")
-def stock_levels(engine: Engine = Depends(engine_of)) -> list[dict]:
-    return [{key: level[key] for key in LEVEL_KEYS} for level in products.stock_levels(engine)]
+def stock_levels(request: Request, response: Response, paging: Page = Depends(page),
+                 engine: Engine = Depends(engine_of)) -> list[dict]:
+    levels = paged(listing.stock(engine, paging.limit, paging.offset), paging, request, response)
+    return [{key: level[key] for key in LEVEL_KEYS} for level in levels]
 
 
 @router.post("/stock/{sku:path}/receive", response_model=StockChange, responses=problem_responses(404, 422),
@@ -72,5 +76,8 @@ def count(sku: str, body: CountIn, caller: Caller = Depends(authorize), engine: 
 
 @router.get("/stock/{sku:path}/movements", response_model=list[StockMovement], responses=problem_responses(404),
             summary="A SKU's stock movements, newest first, with their causes")
-def movements(sku: str, limit: int | None = Query(None, ge=1, le=10000), engine: Engine = Depends(engine_of)) -> list[dict]:
-    return products.stock_moves(engine, sku, limit)
+def movements(sku: str, request: Request, response: Response, paging: Page = Depends(page),
+              engine: Engine = Depends(engine_of)) -> list[dict]:
+    moves = products.stock_moves(engine, sku, paging.limit, paging.offset)
+    found = listing.Page(moves, products.count_moves(engine, sku), paging.offset)
+    return paged(found, paging, request, response)

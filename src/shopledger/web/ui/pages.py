@@ -19,14 +19,14 @@ from shopledger.adapters.db import reads
 from shopledger.domain.clock import BANGKOK
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.orders.status import DisplayStatus
-from shopledger.services import alerts, order_views, products, sources, sync_runs
+from shopledger.services import alerts, listing, order_views, sources
+from shopledger.services.listing import Page as Listed
 from shopledger.services.sync import queue_run
-from shopledger.web.api.orders import order_list
 from shopledger.web.deps import engine_of, read_conn
 from shopledger.web.ui.view import make_templates, thai_date
 
 PAGE_SIZE = 50
-RUNS_SHOWN = 50
+STORED_SHOWN = 50
 ALERT_KINDS = {"company_not_set_up": ("ยังไม่ได้ตั้งค่าบริษัท", "Company not set up"),
                "stuck_order": ("คำสั่งซื้อค้าง", "Stuck order"), "sync_failed": ("นำเข้าไม่สำเร็จ", "Sync failed"),
                "oversell": ("ขายเกินสต็อก", "Oversold"), "low_stock": ("สินค้าใกล้หมด", "Low stock"),
@@ -39,12 +39,16 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 templates = make_templates()
 
 
+def _paged(found: Listed, offset: int) -> dict:
+    """What pager.html needs: where this page starts, its size, whether there is more, how many in all."""
+    return {"offset": offset, "page_size": PAGE_SIZE, "has_next": found.has_more, "total": found.total}
+
+
 @router.get("/")
-def documents_page(request: Request, offset: int = Query(0, ge=0), conn: Connection = Depends(read_conn)):
-    rows = reads.documents(conn, limit=PAGE_SIZE + 1, offset=offset)
+def documents_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
+    found = listing.documents(engine, PAGE_SIZE, offset)
     return templates.TemplateResponse(request, "documents.html", {
-        "nav": "documents", "documents": rows[:PAGE_SIZE], "offset": offset, "page_size": PAGE_SIZE,
-        "has_next": len(rows) > PAGE_SIZE})
+        "nav": "documents", "documents": found.items} | _paged(found, offset))
 
 
 @router.get("/documents/{number}")
@@ -56,11 +60,10 @@ def document_page(request: Request, number: str, conn: Connection = Depends(read
 
 
 @router.get("/journal")
-def journal_page(request: Request, offset: int = Query(0, ge=0), conn: Connection = Depends(read_conn)):
-    rows = reads.entries(conn, limit=PAGE_SIZE + 1, offset=offset)
-    return templates.TemplateResponse(request, "journal.html", {
-        "nav": "journal", "entries": rows[:PAGE_SIZE], "offset": offset, "page_size": PAGE_SIZE,
-        "has_next": len(rows) > PAGE_SIZE})
+def journal_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
+    found = listing.entries(engine, PAGE_SIZE, offset)
+    return templates.TemplateResponse(request, "journal.html", {"nav": "journal", "entries": found.items}
+                                      | _paged(found, offset))
 
 
 @router.get("/trial-balance")
@@ -84,18 +87,18 @@ def _day(text: str) -> tuple[date | None, str | None]:
 # -- running the shop ----------------------------------------------------------------------
 
 @router.get("/orders")
-def orders_page(request: Request, status: str = "", stuck: bool = False, offset: int = Query(0, ge=0),
+def orders_page(request: Request, status: str = "", stuck: bool = False, rule: str = "", offset: int = Query(0, ge=0),
                 engine: Engine = Depends(engine_of)):
     problem = None
     try:
-        rows = order_list(engine, status=status or None, stuck=stuck, limit=PAGE_SIZE + 1, offset=offset)
-    except DomainError as error:  # an unknown status: a notice on a 200 page, every order shown
-        problem, status = error.message, ""
-        rows = order_list(engine, stuck=stuck, limit=PAGE_SIZE + 1, offset=offset)
+        found = order_views.orders_page(engine, status=status or None, stuck=stuck, rule=rule or None,
+                                        limit=PAGE_SIZE, offset=offset)
+    except DomainError as error:  # an unknown status or rule: a notice on a 200 page, every order shown
+        problem, status, rule = error.message, "", ""
+        found = order_views.orders_page(engine, stuck=stuck, limit=PAGE_SIZE, offset=offset)
     return templates.TemplateResponse(request, "orders.html", {
-        "nav": "orders", "orders": rows[:PAGE_SIZE], "offset": offset, "page_size": PAGE_SIZE,
-        "has_next": len(rows) > PAGE_SIZE, "status": status, "stuck": stuck, "problem": problem,
-        "statuses": list(DisplayStatus)})
+        "nav": "orders", "orders": found.items, "status": status, "stuck": stuck or bool(rule), "rule": rule,
+        "problem": problem, "statuses": list(DisplayStatus)} | _paged(found, offset))
 
 
 @router.get("/orders/{source}/{external_id:path}")  # an external id may hold '/'
@@ -108,13 +111,20 @@ def order_page(request: Request, source: str, external_id: str, engine: Engine =
 
 
 @router.get("/stock")
-def stock_page(request: Request, engine: Engine = Depends(engine_of)):
-    return templates.TemplateResponse(request, "stock.html", {"nav": "stock", "levels": products.stock_levels(engine)})
+def stock_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
+    found = listing.stock(engine, PAGE_SIZE, offset)
+    return templates.TemplateResponse(request, "stock.html", {"nav": "stock", "levels": found.items}
+                                      | _paged(found, offset))
 
 
 @router.get("/alerts")
 def alerts_page(request: Request, engine: Engine = Depends(engine_of)):
-    return templates.TemplateResponse(request, "alerts.html", {"nav": "alerts", "alerts": alerts.open_alerts(engine)})
+    """One line per kind and stuck rule with how many and where they are; the stored alerts
+    (COD mismatches, books conflicts) one by one, for their Resolve button, STORED_SHOWN at most."""
+    groups = alerts.alert_groups(engine)
+    stored = {g["kind"]: alerts.stored_alerts(engine, g["kind"], STORED_SHOWN) for g in groups
+              if g["kind"] in alerts.STORED_KINDS}
+    return templates.TemplateResponse(request, "alerts.html", {"nav": "alerts", "groups": groups, "stored": stored})
 
 
 @router.post("/alerts/{alert_id}/resolve")
@@ -147,11 +157,13 @@ def import_data(request: Request, name: str, engine: Engine = Depends(engine_of)
 
 
 @router.get("/sync-runs")
-def sync_runs_page(request: Request, queued: int | None = None, engine: Engine = Depends(engine_of)):
-    runs = sync_runs.list_runs(engine, RUNS_SHOWN)
-    active = any(run["status"] in ("queued", "running") for run in runs)
-    return templates.TemplateResponse(request, "sync_runs.html", {"nav": "sync_runs", "runs": runs, "queued": queued,
-                                                                  "active": active})
+def sync_runs_page(request: Request, queued: int | None = None, offset: int = Query(0, ge=0),
+                   engine: Engine = Depends(engine_of)):
+    found = listing.sync_runs(engine, PAGE_SIZE, offset)
+    active = any(run["status"] in ("queued", "running") for run in found.items)
+    return templates.TemplateResponse(request, "sync_runs.html", {"nav": "sync_runs", "runs": found.items,
+                                                                  "queued": queued, "active": active}
+                                      | _paged(found, offset))
 
 
 def _not_found(request: Request, what: str):
