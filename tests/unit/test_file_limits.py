@@ -193,3 +193,26 @@ def test_a_column_twice_in_a_workbook_is_refused(tmp_path):
     workbook.save(path)
     with pytest.raises(UnreadableFile, match=re.escape("column total appears twice (Total, ยอดรวม)")):
         read_orders(path)
+
+
+# --- reasons in the merchant's words, never a Python error's text -----------------------------
+
+
+@pytest.mark.parametrize(("tail", "reason"), [
+    (b'B,1.00,"' + b"x" * 200_000 + b'"\n', "a cell is longer than 131,072 characters; the rest of the file was not read"),
+    (b"B,1.00,\xff\xfe\n", "not UTF-8 text from here on (in Excel, save as 'CSV UTF-8'); the rest of the file was not read"),
+])
+def test_a_csv_that_breaks_part_way_says_so_in_words(tmp_path, tail, reason):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"external_id,total,note\nA,1.00,fine\n" + b"C,1.00,x\n" * 3000 + tail + b"D,1.00,after\n")
+    raws = list(read_orders(path))
+    assert raws[0].external_id == "A" and raws[0].data
+    assert raws[-1].error == reason
+
+
+def test_a_workbook_that_cannot_be_read_says_so_without_the_readers_words(tmp_path):
+    path = tmp_path / "orders.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(UnreadableFile) as caught:
+        read_orders(path)
+    assert str(caught.value) == "orders.xlsx: not a readable XLSX workbook (open it in Excel and save it again, or save it as CSV UTF-8)"

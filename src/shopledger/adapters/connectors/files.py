@@ -181,7 +181,8 @@ def _json_items(handle: IO[bytes], prefix: str) -> Iterator[RawOrder]:
             for number, item in enumerate(ijson.items(guarded, prefix, use_float=False), 1):
                 yield _raw(f"item {number}", item)
         except Exception as error:  # noqa: BLE001 - whatever the parser raises, the file's orders so far stand
-            reason = str(error) if isinstance(error, FileLimit) else f"not valid JSON ({_first_line(error)})"
+            reason = (str(error) if isinstance(error, FileLimit) else f"not valid JSON ({_first_line(error)})"
+                      if isinstance(error, ijson.JSONError) else "not valid JSON")
             if number == 0:
                 raise UnreadableFile(f"{Path(handle.name).name}: {reason}") from None
             # An array cannot be resynchronised after broken JSON: report it and stop.
@@ -252,10 +253,18 @@ def _csv_orders(handle: IO[str], columns: list[str | None], rows: Iterator[list[
                 yield from grouper.add(number, cells)
         except (UnicodeDecodeError, csv.Error) as error:
             yield from grouper.finish()
-            reason = f"unreadable from here on ({error}); the rest of the file was not read"
+            reason = f"{_csv_break(error)}; the rest of the file was not read"
             yield RawOrder(f"row {number + 1}", None, error=reason)
             return
         yield from grouper.finish()
+
+
+def _csv_break(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "not UTF-8 text from here on (in Excel, save as 'CSV UTF-8')"
+    if "field limit" in str(error):
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return "not readable as CSV from here on"
 
 
 def _read_xlsx(path: Path) -> Iterator[RawOrder]:
@@ -263,8 +272,9 @@ def _read_xlsx(path: Path) -> Iterator[RawOrder]:
         raise UnreadableFile(f"{path.name}: {problem}")
     try:
         sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    except python_calamine.CalamineError as error:
-        raise UnreadableFile(f"{path.name}: not a readable XLSX workbook ({error})") from None
+    except python_calamine.CalamineError:
+        raise UnreadableFile(f"{path.name}: not a readable XLSX workbook "
+                             "(open it in Excel and save it again, or save it as CSV UTF-8)") from None
     rows = sheet.iter_rows()
     header = next(rows, None)
     columns = _columns(None if header is None else [str(cell) for cell in header], path)
