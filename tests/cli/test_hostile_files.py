@@ -119,3 +119,13 @@ def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_unread(db, 
     _no_traceback(out, err)
     assert peak_mb < 200, peak_mb
     print(f"XLSX zip bomb: peak {peak_mb:.0f} MB")
+
+
+def test_an_order_file_nested_too_deeply_exits_2_with_the_reason(db, tmp_path):
+    path = tmp_path / "order.json"
+    path.write_text('{"external_id": "A", "lines": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code, out, err, peak_mb = run_capped(db, "order", "create", str(path))
+    assert code == 2, (out, err)
+    assert "order.json: nested too deeply (more than 20 levels of brackets)" in err
+    _no_traceback(out, err)
+    assert peak_mb < 200, peak_mb

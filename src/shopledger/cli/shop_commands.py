@@ -12,9 +12,11 @@ from typing import Optional
 
 import typer
 
+from shopledger.adapters.connectors.file_guards import nesting_problem
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_list, table
 from shopledger.domain.errors import DomainError
+from shopledger.domain.limits import MAX_RECORD_BYTES, RECORD_TOO_LARGE
 from shopledger.services import alerts, bulk_ship, cod, listing, order_changes as oc, order_views, products
 
 order_app = typer.Typer(no_args_is_help=True, help="One order: show it, key it in, change it.")
@@ -91,9 +93,19 @@ def _show(source: str, external_id: str, as_json: bool) -> None:
 
 def _read_json(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
-    except (OSError, ValueError) as error:
-        raise DomainError("unreadable_file", f"cannot read {path.name}: {error}") from None
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_RECORD_BYTES + 1)
+    except OSError:
+        raise DomainError("unreadable_file", f"cannot read {path.name} (no such file, or not allowed)") from None
+    if len(raw) > MAX_RECORD_BYTES:
+        raise DomainError("unreadable_file", f"{path.name}: {RECORD_TOO_LARGE}")
+    if (problem := nesting_problem(raw)):  # the json module recurses once per level
+        raise DomainError("unreadable_file", f"{path.name}: {problem}")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+    except ValueError as error:  # not UTF-8, or not JSON: say where, not how the reader failed
+        where = f" ({error.msg}, line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
+        raise DomainError("unreadable_file", f"{path.name} is not JSON text{where}") from None
     if isinstance(data, list) and len(data) == 1:
         data = data[0]
     if not isinstance(data, dict):

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from shopledger.adapters.connectors.file_guards import nesting_problem
 from shopledger.adapters.db import push_repo, sync_repo
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.clock import utc_now
@@ -70,6 +71,8 @@ def take_pushed_order(engine: Engine, source_name: str, body: bytes, headers: Si
     secret = source.push_secret if source is not None and source.push_secret else None
     if not signature_matches(secret or _DECOY_SECRET, headers, body) or secret is None:
         raise BadSignature()
+    if (problem := nesting_problem(body)):  # the json module recurses once per level
+        raise DomainError("invalid_body", f"the pushed body cannot be read: {problem}")
     try:
         raw = json.loads(body)
     except ValueError:
