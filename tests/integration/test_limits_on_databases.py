@@ -166,3 +166,16 @@ def test_a_row_that_fails_unexpectedly_is_listed_in_the_merchants_words(engine, 
         report = bulk_ship.ship_rows(engine, rows, "clerk")
     assert [f["reason"] for f in report["failed"]] == [bulk_ship.NOT_SHIPPED]
     assert not TECHNICAL.search(bulk_ship.NOT_SHIPPED) and "value too long" in caplog.text
+
+
+def test_shipping_with_a_tracking_number_or_carrier_too_long_is_refused_alike(engine):
+    from shopledger.services import bulk_ship
+
+    take_orders(engine, [intake.Incoming("item 1", "A", make_order_dict(external_id="A"))], source="shop", actor="test")
+    rows = [{"source": "shop", "external_id": "A", "carrier": "kerry", "tracking": "K" * 150},
+            {"source": "shop", "external_id": "A", "carrier": "ข" * 80, "tracking": "K1"}]
+    report = bulk_ship.ship_rows(engine, rows, "clerk")
+    assert [f["reason"] for f in report["failed"]] == [
+        "shipment.tracking_number is 150 characters long; at most 40 are accepted",
+        "shipment.carrier is 80 characters long; at most 60 are accepted"]
+    assert report["shipped"] == []
