@@ -49,3 +49,10 @@ def test_documents_entries_and_trial_balance_shapes(cli, tmp_path):
     assert balance["total_debit"] == balance["total_credit"] == "850.00"
     assert {"code": "111201", "name": "เงินฝากธนาคาร", "name_en": "Bank", "debit": "850.00", "credit": "0.00",
             "balance": "850.00"} in balance["accounts"]
+
+
+def test_import_keyed_by_a_source_name_no_address_can_carry_is_refused_before_reading(cli, tmp_path):
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps([make_order_dict()]))
+    result = cli("import", path, "--source", "shop/a", code=2)
+    assert "source name" in result.output

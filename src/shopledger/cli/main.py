@@ -14,7 +14,7 @@ from shopledger.bootstrap import default_engine
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_import_report, print_list, table
 from shopledger.config import get_settings
 from shopledger.domain.errors import DomainError
-from shopledger.domain.limits import MAX_SOURCE, text_problem
+from shopledger.domain.limits import source_name_problem
 from shopledger.services import listing, tokens
 from shopledger.services.intake import take_orders
 from shopledger.services.parallel_intake import take_orders_in_parallel
@@ -41,7 +41,7 @@ def import_file(path: Path, source: str = typer.Option("import", help="the sourc
                 workers: Optional[int] = typer.Option(None, help="processes to import with (default: the cores, at most 2)"),
                 as_json: bool = typer.Option(False, "--json")) -> None:
     """Import a JSON, NDJSON, CSV or XLSX file of orders. Exit 1 if some orders failed."""
-    if (problem := text_problem("source", source, MAX_SOURCE)):
+    if (problem := source_name_problem(source)):
         raise DomainError("invalid_source", problem)  # every order would fail on it, so none is read
     settings = get_settings()
     workers = workers or settings.import_workers

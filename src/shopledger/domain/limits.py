@@ -62,6 +62,7 @@ NOT_BOOKED = "could not be booked because of a problem on our side (logged for s
 
 # Characters no database column can hold the same way on SQLite and PostgreSQL: NUL, and
 # halves of a UTF-16 pair that JSON's \ud800 escapes can produce.
+SOURCE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,%d}" % (MAX_SOURCE - 1))
 NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -99,6 +100,22 @@ def text_problem(field: str, text: str, limit: int = MAX_TEXT) -> str | None:
         return f"{field} is {len(text):,} characters long; at most {limit:,} are accepted"
     if NOT_TEXT.search(text):
         return f"{field} contains a character that is not text (a NUL or a broken \\u escape); remove it"
+    return None
+
+
+def path_segment_problem(field: str, text: str) -> str | None:
+    """An id that is only dots is dropped from every web address ("/orders/src/.." is
+    "/orders"), so the order could never be opened; anything else is reachable."""
+    if text.strip(".") == "":
+        return f"{field} {text!r} cannot be only dots; give the order a real id"
+    return None
+
+
+def source_name_problem(name: str) -> str | None:
+    """Orders are keyed and addressed by their source's name: letters, digits, '-', '_', '.'."""
+    if not SOURCE_NAME.fullmatch(name) or name.strip(".") == "":
+        return (f"source name {clip(name)!r} must be 1 to {MAX_SOURCE} letters, digits, '-', '_' or '.' "
+                "and start with a letter or digit")
     return None
 
 

@@ -12,7 +12,7 @@ from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.upsert import upsert
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
-from shopledger.domain.limits import MAX_SECRET, MAX_SOURCE, MAX_TOKEN, MAX_URL, text_problem
+from shopledger.domain.limits import MAX_SECRET, MAX_SOURCE, MAX_TOKEN, MAX_URL, source_name_problem, text_problem
 from shopledger.domain.sync.connector import CONNECTORS
 
 _DAILY_AT = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -40,8 +40,8 @@ def add_source(engine: Engine, name: str, *, kind: str, base_url: str, token: st
 
 
 def _check(name: str, kind: str, base_url: str, token: str, daily_at: str | None, timezone: str) -> None:
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", name):
-        raise DomainError("invalid_source_name", "a source name is letters, digits, '-', '_' or '.'")
+    if (problem := source_name_problem(name)):
+        raise DomainError("invalid_source_name", problem)
     if kind not in CONNECTORS:
         raise DomainError("unknown_connector", f"no connector of kind {kind!r} (known: {', '.join(sorted(CONNECTORS))})")
     # A path is a shop this server serves itself (the demo's), found wherever the server runs.

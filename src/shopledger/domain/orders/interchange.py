@@ -40,7 +40,7 @@ from shopledger.domain.accounting.vat import VatTerms
 from shopledger.domain import limits
 from shopledger.domain.clock import business_date, parse_instant, utc_now
 from shopledger.domain.errors import InvalidOrder
-from shopledger.domain.limits import MAX_AMOUNT, MAX_TOTAL, clip
+from shopledger.domain.limits import MAX_AMOUNT, MAX_TOTAL, clip, path_segment_problem
 from shopledger.domain.money import ZERO, MoneyError, fmt, parse_money
 from shopledger.domain.orders.model import (Channel, Customer, FulfillmentStatus, Order, OrderLine,
                                             PaymentMethod, PaymentStatus, Refund, RefundLine, Shipment)
@@ -130,6 +130,8 @@ def _external_id(value: object) -> str:
     text = _text(value, "external_id")
     if not text:
         raise _Reject("external_id is empty")
+    if (problem := path_segment_problem("external_id", text)):
+        raise _Reject(problem)
     return text
 
 
