@@ -353,7 +353,7 @@ def test_a_credit_note_shows_what_it_corrects_and_the_difference():
     assert (shown["original_value"], shown["credited_before"], shown["correct_value"], shown["difference"],
             shown["vat_on_difference"]) == ("794.39", "0.00", "514.02", "280.37", "19.63")
     assert (shown["reason_code"], shown["reason"]) == ("refund", "refund R1")
-    assert shown["lines"] == [{"sku": "HONEY-1L", "quantity": 1, "unit_price": "350.00"}]
+    assert shown["lines"] == [{"sku": "HONEY-1L", "name": "น้ำผึ้งป่า 1 ลิตร", "quantity": 1, "unit_price": "350.00"}]
     assert shown["total_words"] == "สามร้อยบาทถ้วน"
     [second] = ledger.take(order(refunds=[refund], cancelled_at=CANCELLED_AT, updated_at=CANCELLED_AT)).documents
     shown = second.draft.particulars

@@ -20,6 +20,13 @@ def _show(values: dict, as_json: bool) -> None:
     c = values["company"]
     typer.echo(f"company        {c.get('name')}  tax id {c.get('tax_id') or '(not set)'}  branch {c.get('branch')}")
     typer.echo(f"address        {c.get('address') or '(not set)'}")
+    if c.get("province_code"):
+        typer.echo(f"  in parts     {c.get('building_number') or '-'} {c.get('address_line') or ''} | "
+                   f"{c['subdistrict']} {c['subdistrict_code']} | {c['district']} {c['district_code']} | "
+                   f"{c['province']} {c['province_code']} | {c['postcode']}")
+    etax = values.get("etax") or {}
+    if etax.get("missing"):
+        typer.echo(f"e-Tax XML      still needs: {', '.join(etax['missing'])}")
     if values["company_missing"]:
         missing = values["company_missing"]
         typer.echo(f"not set up     missing: {', '.join(company.COMPANY_LABELS[f] for f in missing)}; "
@@ -41,9 +48,18 @@ def show(as_json: bool = typer.Option(False, "--json")) -> None:
 @domain_errors
 def set_company(name: Optional[str] = typer.Option(None), address: Optional[str] = typer.Option(None),
                 tax_id: Optional[str] = typer.Option(None, "--tax-id"), branch: Optional[str] = typer.Option(None),
+                building_number: Optional[str] = typer.Option(None, "--building-number", help="บ้านเลขที่, e.g. 123/45"),
+                address_line: Optional[str] = typer.Option(None, "--address-line", help="building, soi, road"),
+                subdistrict: Optional[str] = typer.Option(None, help="ตำบล/แขวง: a name or its 6-digit code"),
+                district: Optional[str] = typer.Option(None, help="อำเภอ/เขต: a name or its 4-digit code"),
+                province: Optional[str] = typer.Option(None, help="จังหวัด: a name or its 2-digit code"),
+                postcode: Optional[str] = typer.Option(None, help="5 digits (found from the subdistrict when it has one)"),
                 as_json: bool = typer.Option(False, "--json")) -> None:
-    """The seller shown on every new document (issued ones keep theirs)."""
-    fields = {"name": name, "address": address, "tax_id": tax_id, "branch": branch}
+    """The seller shown on every new document (issued ones keep theirs); the address in parts
+    with its codes is what e-Tax XML needs (docs/etax.md)."""
+    fields = {"name": name, "address": address, "tax_id": tax_id, "branch": branch,
+              "building_number": building_number, "address_line": address_line, "subdistrict": subdistrict,
+              "district": district, "province": province, "postcode": postcode}
     _show(company.update_settings(default_engine(), company=fields), as_json)
 
 

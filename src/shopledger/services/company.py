@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Engine, select
 
+from shopledger.adapters import thai_areas
 from shopledger.adapters.db import settings_repo, tables as t
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.accounting.chart import DEFAULT_PAYMENT_ACCOUNTS
@@ -15,7 +16,7 @@ from shopledger.domain.errors import DomainError
 from shopledger.domain.orders.stuck import StuckRules
 from shopledger.domain.orders.taxid import is_valid_branch, is_valid_tax_id, normalize_tax_id
 
-COMPANY_FIELDS = ("name", "address", "tax_id", "branch")
+COMPANY_FIELDS = ("name", "address", "tax_id", "branch", *thai_areas.POSTAL_FIELDS)
 COMPANY_LABELS = {"name": "name", "address": "address", "tax_id": "tax id"}
 COMPANY_FLAGS = {"name": "--name", "address": "--address", "tax_id": "--tax-id"}
 
@@ -57,7 +58,18 @@ def show_settings(engine: Engine) -> dict:
             "vat_registered": values["vat_registered"], "vat_rates": rates,
             "payment_accounts": DEFAULT_PAYMENT_ACCOUNTS | (values["payment_accounts"] or {}),
             "closed_through": values["closed_through"], "timezone": values["timezone"],
-            "stuck_rules": _rules_shown(values.get("stuck_rules") or {})}
+            "stuck_rules": _rules_shown(values.get("stuck_rules") or {}),
+            "etax": etax_status(values)}
+
+
+def etax_status(values: dict) -> dict:
+    """What e-Tax XML still needs from the company (docs/etax.md), and the signing certificate."""
+    company = values["company"] or {}
+    missing = [f for f in ("tax_id", "building_number", "subdistrict_code", "district_code", "province_code",
+                           "postcode") if not (company.get(f) or "").strip()]
+    signing = values.get("etax_signing") or {}
+    return {"missing": missing, "signing": {"pkcs12_path": signing.get("pkcs12_path") or None,
+                                            "password_set": bool(signing.get("password"))}}
 
 
 def update_settings(engine: Engine, *, company: dict | None = None, vat_registered: bool | None = None,
@@ -68,7 +80,8 @@ def update_settings(engine: Engine, *, company: dict | None = None, vat_register
         values = settings_repo.read_settings(conn)
         changes: dict = {}
         if company:
-            changes["company"] = _checked_company(values["company"] | {k: v for k, v in company.items() if v is not None})
+            given = {k: v for k, v in company.items() if v is not None}
+            changes["company"] = _checked_company(thai_areas.with_postal_address(values["company"], given))
         if vat_registered is not None:
             changes["vat_registered"] = vat_registered
         if closed_through is not None:
@@ -121,6 +134,10 @@ def _checked_company(company: dict) -> dict:
             raise DomainError("invalid_tax_id", f"tax id {company['tax_id']} fails the checksum")
     if company.get("branch") and not is_valid_branch(company["branch"]):
         raise DomainError("invalid_branch", f"branch {company['branch']!r} is not 5 digits (00000 = head office)")
+    if len(company.get("building_number") or "") > 16:
+        raise DomainError("invalid_address", "the house number (บ้านเลขที่) has at most 16 characters, as ETDA takes it")
+    if company.get("province_code") and not (company.get("address") or "").strip():
+        company["address"] = thai_areas.address_text(company)  # printed on documents: from its parts
     return company
 
 

@@ -27,6 +27,10 @@ DEMO_COMPANY = {
     "address": "123/45 ถนนสีลม แขวงสุริยวงศ์ เขตบางรัก กรุงเทพมหานคร 10500",
     "tax_id": "0105561234560",
     "branch": "00000",
+    # the same address in parts with its codes, as e-Tax XML needs it (docs/etax.md)
+    "building_number": "123/45", "address_line": "ถนนสีลม",
+    "subdistrict_code": "100403", "subdistrict": "สุริยวงศ์", "district_code": "1004", "district": "เขตบางรัก",
+    "province_code": "10", "province": "กรุงเทพมหานคร", "postcode": "10500",
 }
 
 

@@ -44,6 +44,17 @@ def party(name: str, address: str, tax_id: str, branch: str) -> dict:
     return shown
 
 
+POSTAL_FIELDS = ("building_number", "address_line", "subdistrict_code", "subdistrict", "district_code", "district",
+                 "province_code", "province", "postcode")
+
+
+def seller_postal(company: object) -> dict:
+    """The seller's address in parts with its codes, once the company has them: {"postal": {...}}."""
+    if not getattr(company, "province_code", ""):
+        return {}
+    return {"postal": {name: getattr(company, name) for name in POSTAL_FIELDS}}
+
+
 def buyer_of(customer: Customer) -> dict:
     return party(customer.name, customer.address, customer.tax_id, customer.branch)
 

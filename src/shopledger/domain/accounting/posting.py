@@ -14,7 +14,9 @@ from shopledger.domain.accounting.documents import (
     DocumentKind, HeldDocument, OrderBooks,
 )
 from shopledger.domain.accounting.journal import EntryDraft, JournalLine, cr, dr, entry, reversal
-from shopledger.domain.accounting.particulars import buyer_of, credit_note_particulars, party, sale_particulars
+from shopledger.domain.accounting.particulars import (
+    buyer_of, credit_note_particulars, party, sale_particulars, seller_postal,
+)
 from shopledger.domain.accounting.vat import DocumentAmounts, order_amounts, rate_on
 from shopledger.domain.money import fmt
 from shopledger.domain.orders.model import Order
@@ -75,7 +77,7 @@ def posting_for(action: Action, order: Order, books: OrderBooks, policy: BooksPo
 
 def _seller(policy: BooksPolicy) -> dict:
     c = policy.company
-    return party(c.name, c.address, c.tax_id, c.branch)
+    return party(c.name, c.address, c.tax_id, c.branch) | seller_postal(c)
 
 
 def _order_ref(order: Order) -> str:
@@ -114,8 +116,9 @@ def _credit_note(action: IssueCreditNote, order: Order, books: OrderBooks, polic
     corrects = {"number": receipt.number, "date": receipt.date.isoformat(), "total": fmt(receipt.total)}
     refund = next((r for r in order.refunds if r.external_id == action.refund_id), None)
     prices = {line.sku: line.unit_price for line in order.lines}
-    lines = [{"sku": l.sku, "quantity": l.quantity, "unit_price": fmt(prices.get(l.sku, 0))}
-             for l in (refund.lines if refund else ())]
+    names = {line.sku: line.name for line in order.lines}
+    lines = [{"sku": l.sku, "name": names.get(l.sku, ""), "quantity": l.quantity,
+              "unit_price": fmt(prices.get(l.sku, 0))} for l in (refund.lines if refund else ())]
     particulars = credit_note_particulars(
         action.on, _seller(policy), buyer_of(order.customer), _order_ref(order), corrects=corrects,
         original_value=receipt.total - receipt.vat, credited_before=books.credited_total - books.credited_vat,

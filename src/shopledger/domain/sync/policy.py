@@ -15,6 +15,16 @@ class Company:
     address: str = ""
     tax_id: str = ""
     branch: str = "00000"
+    # The address in parts with its codes (TISI 1099), for e-Tax XML (docs/etax.md); empty until set.
+    building_number: str = ""
+    address_line: str = ""
+    subdistrict_code: str = ""
+    subdistrict: str = ""
+    district_code: str = ""
+    district: str = ""
+    province_code: str = ""
+    province: str = ""
+    postcode: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,13 @@ class Company(BaseModel):
     address: str | None = None
     tax_id: str | None = Field(None, examples=["0105556012341"])
     branch: str | None = Field(None, examples=["00000"])
+    # The address in parts for e-Tax XML (docs/etax.md): names or codes; the codes are stored.
+    building_number: str | None = Field(None, description="บ้านเลขที่", examples=["123/45"])
+    address_line: str | None = Field(None, description="building, soi, road", examples=["ถนนสีลม"])
+    subdistrict: str | None = Field(None, description="ตำบล/แขวง: name or 6-digit code", examples=["สุริยวงศ์"])
+    district: str | None = Field(None, description="อำเภอ/เขต: name or 4-digit code", examples=["1004"])
+    province: str | None = Field(None, description="จังหวัด: name or 2-digit code", examples=["กรุงเทพมหานคร"])
+    postcode: str | None = Field(None, description="found from the subdistrict when it has one", examples=["10500"])
 
 
 class SettingsChange(BaseModel):
@@ -45,6 +52,7 @@ class Settings(Shape):
     closed_through: str | None
     timezone: str
     stuck_rules: dict[str, str]
+    etax: dict = Field(description="what e-Tax XML still needs (missing) and the signing certificate")
 
 
 @router.get("", response_model=Settings)
