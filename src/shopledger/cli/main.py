@@ -61,10 +61,16 @@ def import_file(path: Path, source: str = typer.Option("import", help="the sourc
     raise typer.Exit(1 if report.failed else 0)
 
 
-@app.command()
-def documents(as_json: bool = typer.Option(False, "--json"), limit: Optional[int] = LIMIT,
+documents_app = typer.Typer(help="List documents, newest first; `documents xml` writes their e-Tax XML.")
+app.add_typer(documents_app, name="documents")
+
+
+@documents_app.callback(invoke_without_command=True)
+def documents(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"), limit: Optional[int] = LIMIT,
               offset: Optional[int] = OFFSET) -> None:
     """List documents, newest first."""
+    if ctx.invoked_subcommand is not None:
+        return
     engine = default_engine()
 
     def show(rows: list[dict]) -> None:
@@ -188,10 +194,12 @@ def _advance_demo_shop() -> None:
     typer.echo(f"demo shop: {len(changed)} order(s) moved on ({', '.join(changed) or 'none'})")
 
 
-from shopledger.cli import settings_commands, sync_commands  # noqa: E402 - registered after the app exists
+from shopledger.cli import etax_commands, settings_commands, sync_commands  # noqa: E402 - registered after the app exists
 
 app.add_typer(sync_commands.source_app, name="source")
 app.add_typer(settings_commands.settings_app, name="settings")
+documents_app.command("xml")(etax_commands.xml)
+settings_commands.settings_app.command("signing")(etax_commands.signing)
 app.command("sync")(sync_commands.sync)
 app.command("sync-runs")(sync_commands.sync_runs_command)
 app.command("worker")(sync_commands.worker)

@@ -19,7 +19,7 @@ from shopledger.web.api import (alerts, cod, documents, imports, journal, orders
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import authorize
 from shopledger.web.deps import engine_of
-from shopledger.web.ui import pages
+from shopledger.web.ui import etax_pages, pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
@@ -45,6 +45,7 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=Health, tags=["health"],
                       responses=errors.problem_responses(503))
     app.include_router(pages.router)
+    app.include_router(etax_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     # A shop answering to a token everyone knows is a demo's, never a merchant's server's.
     if settings.demo_shop if demo_shop is None else demo_shop:

@@ -1,0 +1,27 @@
+"""The "XML" link of a document's page: its ETDA e-Tax Invoice XML, unsigned (pages need no
+token, as pages.py says; signed XML is for the CLI and the REST API)."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import Engine
+
+from shopledger.domain.errors import DomainError
+from shopledger.services import etax
+from shopledger.web.deps import engine_of
+from shopledger.web.ui.pages import templates
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/documents/{number}/xml")
+def document_xml(request: Request, number: str, engine: Engine = Depends(engine_of)) -> Response:
+    try:
+        xml = etax.document_xml(engine, number)
+    except DomainError as error:
+        if error.status == 404:
+            return templates.TemplateResponse(request, "not_found.html", {"what": f"เอกสาร {number}"}, status_code=404)
+        return Response(f"e-Tax XML ของ {number} ออกไม่ได้ (cannot be written): {error.message}\n",
+                        status_code=error.status, media_type="text/plain; charset=utf-8")
+    return Response(xml, media_type="application/xml",
+                    headers={"Content-Disposition": f'attachment; filename="{number}.xml"'})
