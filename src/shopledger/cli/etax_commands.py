@@ -8,7 +8,6 @@ import typer
 
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import domain_errors, emit_json
-from shopledger.services import etax
 
 
 @domain_errors
@@ -21,6 +20,8 @@ def xml(number: Optional[str] = typer.Argument(None, help="the document number, 
 
     A document that cannot be valid is refused with its reasons (exit 2) and nothing is
     written; in a month's zip it is left out and listed (exit 1)."""
+    from shopledger.services import etax  # lxml, signxml: loaded by the commands that use them
+
     if (number is None) == (month is None):
         typer.echo("error (usage): give a document NUMBER or --month YYYY-MM", err=True)
         raise typer.Exit(2)
@@ -57,6 +58,8 @@ def signing(pkcs12: Optional[Path] = typer.Option(None, "--pkcs12", help="the .p
             clear: bool = typer.Option(False, "--clear", help="sign with nothing: forget the certificate"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """The PKCS#12 certificate e-Tax XML is signed with (`documents xml --signed`)."""
+    from shopledger.services import etax
+
     if clear == (pkcs12 is not None):
         typer.echo("error (usage): give --pkcs12 FILE or --clear", err=True)
         raise typer.Exit(2)
