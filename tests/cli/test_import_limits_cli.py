@@ -26,7 +26,7 @@ def test_a_source_name_too_long_exits_2_before_reading(cli, tmp_path):
     path = tmp_path / "orders.json"
     path.write_text(json.dumps([make_order_dict()]))
     output = cli("import", path, "--source", "s" * 101, "--workers", 1, code=2).output
-    assert "source is 101 characters long; at most 100 are accepted" in output
+    assert "must be 1 to 100 letters, digits" in output
     assert json.loads(cli("orders", "--json").stdout) == []
 
 
