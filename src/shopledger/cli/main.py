@@ -208,6 +208,10 @@ from shopledger.cli import shop_commands  # noqa: E402 - registered after the ap
 
 shop_commands.register(app)
 
+from shopledger.cli import report_commands  # noqa: E402 - registered after the app exists
+
+report_commands.register(app, report_app, documents_app)
+
 
 def main() -> None:
     """The console entry point: a database not set up yet is one clear line, not a traceback."""

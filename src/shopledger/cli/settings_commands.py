@@ -8,7 +8,7 @@ import typer
 
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import domain_errors, emit_json
-from shopledger.services import company
+from shopledger.services import company, document_images
 
 settings_app = typer.Typer(no_args_is_help=True, help="The company and the books' settings.")
 
@@ -31,6 +31,9 @@ def _show(values: dict, as_json: bool) -> None:
         missing = values["company_missing"]
         typer.echo(f"not set up     missing: {', '.join(company.COMPANY_LABELS[f] for f in missing)}; "
                    f"{company.how_to_set(missing)}")
+    images = document_images.images_shown(default_engine())
+    typer.echo("on documents   " + ", ".join(f"{kind} {shown['filename'] if shown else '(none)'}"
+                                          for kind, shown in images.items()))
     typer.echo(f"VAT registered {values['vat_registered']}")
     typer.echo("VAT rates      " + ", ".join(f"{r['rate']}% from {r['starts_on']}" for r in values["vat_rates"]))
     typer.echo(f"closed through {values['closed_through'] or '(nothing closed)'}")
@@ -48,6 +51,8 @@ def show(as_json: bool = typer.Option(False, "--json")) -> None:
 @domain_errors
 def set_company(name: Optional[str] = typer.Option(None), address: Optional[str] = typer.Option(None),
                 tax_id: Optional[str] = typer.Option(None, "--tax-id"), branch: Optional[str] = typer.Option(None),
+                logo: Optional[str] = typer.Option(None, "--logo", help="PNG, JPEG or SVG printed on documents; none: remove"),
+                signature: Optional[str] = typer.Option(None, "--signature", help="an image of the signature; none: remove"),
                 building_number: Optional[str] = typer.Option(None, "--building-number", help="บ้านเลขที่, e.g. 123/45"),
                 address_line: Optional[str] = typer.Option(None, "--address-line", help="building, soi, road"),
                 subdistrict: Optional[str] = typer.Option(None, help="ตำบล/แขวง: a name or its 6-digit code"),
@@ -60,6 +65,9 @@ def set_company(name: Optional[str] = typer.Option(None), address: Optional[str]
     fields = {"name": name, "address": address, "tax_id": tax_id, "branch": branch,
               "building_number": building_number, "address_line": address_line, "subdistrict": subdistrict,
               "district": district, "province": province, "postcode": postcode}
+    for kind, path in (("logo", logo), ("signature", signature)):
+        if path is not None:
+            document_images.set_image(default_engine(), kind, path)
     _show(company.update_settings(default_engine(), company=fields), as_json)
 
 

@@ -54,6 +54,9 @@ MAX_RECORD_BYTES = 1_000_000  # one order as written in a file (about 4,000 line
 MAX_WORKBOOK_BYTES = 200_000_000  # an XLSX unpacked (about 150,000 rows)
 MAX_NUMBER_DIGITS = 100  # in a JSON file; the JSON reader crashes past 4,300
 
+MAX_DOCUMENT_IMAGE = 1_000_000  # bytes of the logo or the signature printed on every document
+MAX_PDF_BATCH = 2_000  # documents in one batch PDF (a month, a day, a list): about 2 minutes to render
+
 NESTED_TOO_DEEPLY = f"nested too deeply (more than {MAX_DEPTH} levels of brackets)"
 RECORD_TOO_LARGE = f"larger than {MAX_RECORD_BYTES // 1_000_000} MB, more than one order can be"
 TOO_MANY_DIGITS = f"a number in it has more than {MAX_NUMBER_DIGITS} digits"

@@ -14,8 +14,8 @@ from shopledger.config import get_settings
 from shopledger.demo.shop_source import MOUNT_PATH
 from shopledger.demo_shop.mounted import demo_shop_app
 from shopledger.web import errors, security
-from shopledger.web.api import (alerts, cod, documents, imports, journal, orders, orders_write, push, reports, shipping,
-                                settings, sources, stock, tokens)
+from shopledger.web.api import (accounting, alerts, cod, documents, imports, journal, orders, orders_write, push, reports,
+                                shipping, settings, sources, stock, tokens)
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import authorize
 from shopledger.web.deps import engine_of
@@ -24,7 +24,7 @@ from shopledger.web.ui import etax_pages, pages
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
                orders_write.router, stock.router, shipping.router, cod.router, alerts.router, settings.router,
-               tokens.router)
+               tokens.router, accounting.router)
 
 
 def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], object] | None = None,

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select, update
 
-from shopledger.adapters.db import tables as t
+from shopledger.adapters.db import balances, tables as t
 from shopledger.adapters.db.bulk import BulkInsert, next_ids
 from shopledger.adapters.db.upsert import insert_ignoring_duplicates
 from shopledger.domain.accounting.documents import DocumentKind, DocumentStatus, HeldDocument, OrderBooks
@@ -87,7 +87,8 @@ class NumberBook:
 
 @dataclass
 class LedgerBatch:
-    """Rows gathered for many orders, written with a handful of bulk statements."""
+    """Rows gathered for many orders, written with a handful of bulk statements; the balances
+    kept per account and day move with the lines, in the same transaction."""
 
     documents: list[dict] = field(default_factory=list)
     entries: list[dict] = field(default_factory=list)
@@ -108,8 +109,11 @@ class LedgerBatch:
                          .values(status="void", voided_on=void["on"]))
         ids = next_ids(conn, t.journal_entries, len(self.entries))
         _INSERT_ENTRIES.run(conn, [e | {"id": i} for e, i in zip(self.entries, ids)])
-        _INSERT_LINES.run_values(conn, [(entry_id, l.account, int(l.debit * 100), int(l.credit * 100))
-                                        for entry_id, lines in zip(ids, self.entry_lines) for l in lines])
+        lines = [(entry_id, l.account, int(l.debit * 100), int(l.credit * 100))
+                 for entry_id, lines in zip(ids, self.entry_lines) for l in lines]
+        _INSERT_LINES.run_values(conn, lines)
+        days = {entry_id: e["date"] for e, entry_id in zip(self.entries, ids)}
+        balances.add_movements(conn, ((account, days[entry_id], d, c) for entry_id, account, d, c in lines))
         self.documents, self.entries, self.entry_lines, self.voids = [], [], [], []
 
 

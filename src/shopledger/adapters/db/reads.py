@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
-from shopledger.adapters.db import tables as t
+from shopledger.adapters.db import balances, tables as t
 from shopledger.domain.money import ZERO, fmt
 
 
@@ -112,12 +112,9 @@ def _with_lines(conn: Connection, heads: list) -> list[dict]:
 
 
 def trial_balance(conn: Connection, as_of: date | None = None) -> dict:
-    a, e, l = t.accounts, t.journal_entries, t.journal_lines
-    sums = (select(l.c.account, func.sum(l.c.debit).label("debit"), func.sum(l.c.credit).label("credit"))
-            .join(e, e.c.id == l.c.entry_id).group_by(l.c.account))
-    if as_of is not None:
-        sums = sums.where(e.c.date <= as_of)
-    totals = {r.account: (_money(r.debit), _money(r.credit)) for r in conn.execute(sums)}
+    """From the balances kept per account and day (adapters/db/balances.py), not the lines."""
+    a = t.accounts
+    totals = balances.sums(conn, end=as_of)
     rows = []
     for acc in conn.execute(select(a).order_by(a.c.code)):
         debit, credit = totals.get(acc.code, (ZERO, ZERO))
@@ -126,7 +123,7 @@ def trial_balance(conn: Connection, as_of: date | None = None) -> dict:
                          "credit": fmt(credit), "balance": fmt(debit - credit)})
     total_debit = sum((Decimal(r["debit"]) for r in rows), ZERO)
     total_credit = sum((Decimal(r["credit"]) for r in rows), ZERO)
-    as_of = as_of or conn.execute(select(func.max(e.c.date))).scalar() or date.today()
+    as_of = as_of or balances.last_day(conn) or date.today()
     return {"as_of": as_of.isoformat(), "accounts": rows, "total_debit": fmt(total_debit),
             "total_credit": fmt(total_credit)}
 

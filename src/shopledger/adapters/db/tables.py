@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON, BigInteger, Column, Date, ForeignKey, Index, Integer, MetaData, String, Table,
-    Text, UniqueConstraint,
+    LargeBinary, Text, UniqueConstraint,
 )
 
 from shopledger.adapters.db.types import Money, UtcDateTime
@@ -285,3 +285,31 @@ shipments = Table(
     Column("remitted_at", UtcDateTime),
     Column("remittance_id", ForeignKey("cod_remittances.id")),
 )
+
+# --- The accountant's month (docs/reports.md) ---------------------------------------------------
+
+# What every account moved on each day, in satang: kept in the same transaction as the journal
+# lines it sums (books_repo.LedgerBatch.write, one upsert per account and day of a batch), so a
+# trial balance, P&L or balance sheet reads accounts x days, never the lines.
+account_day_balances = Table(
+    "account_day_balances", metadata,
+    Column("account", String(10), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("debit", BigInteger, nullable=False),
+    Column("credit", BigInteger, nullable=False),
+)
+
+# The company's logo and signature printed on documents: kept in the database (a backup or a
+# second web process has them too), at most limits.MAX_DOCUMENT_IMAGE bytes each.
+document_images = Table(
+    "document_images", metadata,
+    Column("kind", String(20), primary_key=True),  # logo, signature
+    Column("media_type", String(40), nullable=False),  # image/png, image/jpeg, image/svg+xml
+    Column("data", LargeBinary, nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# A month's tax documents (output VAT report) and the entries of a document (its VAT reconciled).
+Index("ix_documents_date", documents.c.date, documents.c.kind)
+Index("ix_journal_entries_document_number", journal_entries.c.document_number)

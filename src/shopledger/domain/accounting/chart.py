@@ -28,10 +28,12 @@ ACCOUNTS_RECEIVABLE = "113101"
 COD_RECEIVABLE = "113201"
 INVENTORY = "114101"
 INPUT_VAT = "115101"
+VAT_REFUNDABLE = "115201"
 ACCOUNTS_PAYABLE = "212101"
 OUTPUT_VAT = "213101"
 OUTPUT_VAT_NOT_DUE = "213102"
 REFUNDS_PAYABLE = "213201"
+VAT_PAYABLE = "213301"
 CAPITAL = "311101"
 RETAINED_EARNINGS = "321101"
 SALES = "411101"
@@ -53,10 +55,12 @@ DEFAULT_CHART: tuple[Account, ...] = (
     Account(COD_RECEIVABLE, "ลูกหนี้เก็บเงินปลายทาง", "COD receivable (couriers)", _A),
     Account(INVENTORY, "สินค้าคงเหลือ", "Inventory", _A),
     Account(INPUT_VAT, "ภาษีซื้อ", "Input VAT", _A),
+    Account(VAT_REFUNDABLE, "ภาษีมูลค่าเพิ่มรอขอคืน", "VAT refundable", _A),
     Account(ACCOUNTS_PAYABLE, "เจ้าหนี้การค้า", "Accounts payable", _L),
     Account(OUTPUT_VAT, "ภาษีขาย", "Output VAT", _L),
     Account(OUTPUT_VAT_NOT_DUE, "ภาษีขายยังไม่ถึงกำหนด", "Output VAT not yet due", _L),
     Account(REFUNDS_PAYABLE, "เงินคืนลูกค้าค้างจ่าย", "Refunds payable", _L),
+    Account(VAT_PAYABLE, "ภาษีมูลค่าเพิ่มค้างจ่าย", "VAT payable to the Revenue Department", _L),
     Account(CAPITAL, "ทุน", "Capital", _E),
     Account(RETAINED_EARNINGS, "กำไรสะสม", "Retained earnings", _E),
     Account(SALES, "รายได้จากการขายสินค้า", "Sales", _R),

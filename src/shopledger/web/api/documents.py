@@ -7,8 +7,9 @@ from sqlalchemy import Connection, Engine
 from shopledger.adapters.db import reads
 from shopledger.domain.errors import NotFound
 from shopledger.services import etax, listing
+from shopledger.services.reports import paper
 from shopledger.web.api.paging import Page, page, paged
-from shopledger.web.api.schemas import Document, DocumentDetail, QueryFlag
+from shopledger.web.api.schemas import Day, Document, DocumentDetail, QueryFlag
 from shopledger.web.auth import Caller, authorize
 from shopledger.web.deps import engine_of, read_conn
 from shopledger.web.errors import WebProblem, problem_responses
@@ -22,6 +23,18 @@ def list_documents(request: Request, response: Response, paging: Page = Depends(
     return paged(listing.documents(engine, paging.limit, paging.offset), paging, request, response)
 
 
+@router.get("/pdf", summary="Many documents in one PDF: of a month, a day, or a list of numbers",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}} | problem_responses(404))
+def documents_pdf(month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"), day: Day | None = Query(None),
+                  numbers: str | None = Query(None, max_length=20_000, description="comma-separated"),
+                  kind: str | None = Query(None), copy: QueryFlag = Query(False),
+                  engine: Engine = Depends(engine_of)) -> Response:
+    listed = [n.strip() for n in numbers.split(",") if n.strip()] if numbers is not None else None
+    data = paper.documents_pdf(engine, month=month, day=day, numbers=listed, kind=kind, copy=copy)
+    return Response(data, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="documents-{month or day or "list"}.pdf"'})
+
+
 @router.get("/{number}", response_model=DocumentDetail, summary="One document with its particulars",
             responses=problem_responses(404))
 def get_document(number: str, conn: Connection = Depends(read_conn)) -> dict:
@@ -29,6 +42,14 @@ def get_document(number: str, conn: Connection = Depends(read_conn)) -> dict:
     if found is None:
         raise NotFound("document", number)
     return found
+
+
+@router.get("/{number}/pdf", summary="The document as PDF (A4, Thai first; ?copy=true for สำเนา / Copy)",
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}} | problem_responses(404))
+def get_document_pdf(number: str, copy: QueryFlag = Query(False), engine: Engine = Depends(engine_of)) -> Response:
+    data = paper.document_pdf(engine, number, copy=copy)
+    name = f"{number}{'-copy' if copy else ''}.pdf"
+    return Response(data, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
 @router.get("/{number}/xml", summary="The document as ETDA e-Tax Invoice XML (v2.1)", response_class=Response,

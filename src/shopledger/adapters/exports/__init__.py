@@ -1,0 +1,1 @@
+"""Files written for people and other programs: CSV and XLSX sheets, Beancount text."""
