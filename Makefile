@@ -5,9 +5,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHOPLEDGER_TEST_PG_URL ?=
 
-.PHONY: setup assets run test test-fast lint bench topology clean
+.PHONY: setup system assets run test test-fast lint bench topology clean
 
-setup: $(STAMP) assets
+setup: system $(STAMP) assets
+
+# WeasyPrint draws the PDFs with Pango (Debian's libraries; HarfBuzz subsets the embedded Thai
+# font) and the tests read PDFs back with poppler-utils. Installed when missing and we are root.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils
+system:
+	@command -v dpkg >/dev/null 2>&1 || exit 0; missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "system: installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "system: warning: missing Debian packages:$$missing (as root: apt-get install -y$$missing)" >&2; fi
 
 # htmx for the pages, pinned in package.json/package-lock.json and copied from npm's package
 # into the (git-ignored) static/vendor/. The pages work without it, so no npm is a warning.
