@@ -131,3 +131,37 @@ def test_orders_from_an_older_database_get_their_state_filled_in(engine):
     assert order_state.fill_in_missing(engine, batch=1) == 2
     assert stored() == before
     assert [r["external_id"] for r in order_views.list_orders(engine, status="checking_payment")] == ["A"]
+
+
+def test_orders_written_through_every_road_carry_the_state_a_refresh_would_give(engine):
+    """Intake writes the state with the row, from its plan; it must be what reading the order,
+    its shipment and its stock back would give."""
+    from shopledger.services import cod, products
+
+    products.add_product(engine, "HONEY-1L", "HONEY-1L", "100.00", "180.00", 1, now=SEEN)
+    products.receive_stock(engine, "HONEY-1L", 20, "180.00", now=SEEN)
+    kinds = {"U": dict(payment_status="unpaid", paid_at=None), "V": dict(payment_status="verifying", paid_at=None),
+             "P": {}, "C": dict(payment_method="cod", payment_status="unpaid", paid_at=None),
+             "R": dict(payment_status="refunded"), "X": dict(cancelled_at=PLACED.isoformat()),
+             "S": dict(fulfillment_status="shipped", shipment={"carrier": "kerry", "tracking_number": "KS",
+                                                                "shipped_at": PLACED.isoformat()})}
+    records = [Incoming(ext, ext, make_order_dict(external_id=ext, placed_at=PLACED.isoformat(),
+                                                  updated_at=PLACED.isoformat(), **kw)) for ext, kw in kinds.items()]
+    assert not take_orders(engine, records, source="web", actor="test", now=lambda: SEEN).failed
+    oc.change_order(engine, "web", "C", oc.ship("kerry", "KC"), "clerk", now=SHIPPED)
+    oc.change_order(engine, "web", "C", oc.deliver(), "courier", now=DELIVERED)
+    oc.change_order(engine, "web", "P", oc.ship("flash", "FP"), "clerk", now=SHIPPED)
+    oc.change_order(engine, "web", "P", oc.give_back(), "clerk", now=RETURNED)
+    oc.change_order(engine, "web", "U", oc.cancel(), "clerk", now=RETURNED)
+    oc.change_order(engine, "web", "V", oc.mark_paid(), "clerk", now=RETURNED)
+    assert not cod.remit_rows(engine, [{"tracking": "KC", "cod": "850.00", "fee": "10.00"}], "kerry", "k.csv",
+                              "clerk", now=REMITTED)["mismatches"]
+    with reading(engine) as conn:
+        ids = list(conn.scalars(select(t.orders.c.id)))
+        assert len(ids) == len(kinds) and order_state.stale(conn, ids) == []
+    shown = {r["external_id"]: r["display_status"] for r in order_views.list_orders(engine)}
+    assert shown == {"U": "cancelled", "V": "to_ship", "P": "returned", "C": "completed", "R": "refunded",
+                     "X": "cancelled", "S": "shipped"}
+    for external_id, status in shown.items():
+        assert [r["external_id"] for r in order_views.list_orders(engine, status=status)
+                if r["external_id"] == external_id] == [external_id]

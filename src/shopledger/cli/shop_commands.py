@@ -206,14 +206,17 @@ def stock_count(sku: str, quantity: int, ref: str = typer.Option("", "--ref"), a
 
 @stock_app.command("moves")
 @domain_errors
-def stock_moves(sku: str, limit: Optional[int] = typer.Option(None, "--limit"), as_json: bool = JSON) -> None:
+def stock_moves(sku: str, limit: Optional[int] = LIMIT, offset: Optional[int] = OFFSET, as_json: bool = JSON) -> None:
     """A SKU's stock movements, newest first, with their causes."""
-    rows = products.stock_moves(default_engine(), sku, limit)
-    if as_json:
-        emit_json(rows)
-    else:
-        table([r | {"order": r["order"] or ""} for r in rows],
-              ["at", "kind", "on_hand_delta", "reserved_delta", "value_delta", "order", "cause"])
+    engine = default_engine()
+    products.stock_moves(engine, sku, 1)  # an unknown SKU is refused before any output starts
+
+    def page(n: int, skip: int) -> listing.Page:
+        return listing.Page(products.stock_moves(engine, sku, n, skip), products.count_moves(engine, sku), skip)
+
+    print_list(as_json, limit, offset, page, lambda: products.iter_moves(engine, sku),
+               lambda rows: table([r | {"order": r["order"] or ""} for r in rows],
+                                  ["at", "kind", "on_hand_delta", "reserved_delta", "value_delta", "order", "cause"]))
 
 
 # -- shipping ----------------------------------------------------------------------------

@@ -128,8 +128,11 @@ def _stock(conn: Connection, products: list) -> list[dict]:
     for product in products:
         position = stock_repo.position_of(product)
         for alert in stock_alerts(product.sku, product.name, position, product.low_stock_at):
-            level = -1 if alert.kind is StockAlertKind.OVERSELL else product.low_stock_at
-            since = shop_reads.available_fell_at(conn, product.sku, position.available, level, product.created_at)
+            oversold = alert.kind is StockAlertKind.OVERSELL
+            since = product.oversold_since if oversold else product.low_since
+            if since is None:  # not noted (a row written another way): replay its movements
+                since = shop_reads.available_fell_at(conn, product.sku, position.available,
+                                                     -1 if oversold else product.low_stock_at, product.created_at)
             found.append(_alert(str(alert.kind), alert.subject, alert.reason, since, alert.action))
     return found
 

@@ -40,10 +40,11 @@ def write_chunk(conn: Connection, orders: list[tuple[Order, str | None]], policy
 def apply_chunk(conn: Connection, chunk: ChunkPlan, actor: str, now: datetime) -> ChunkOutcome:
     fresh = [p for p in chunk.plans if p.head is None]
     changed = [p for p in chunk.plans if p.head is not None]
-    for p in changed:  # the clock of the stuck rules restarts when the state changes, at its event's time
-        p.row["state_changed_at"] = now if order_state.state_changed(p.head, p.event["detail"]) else p.head.state_changed_at
-    for p in fresh:
-        p.row["state_changed_at"] = None
+    # The state the lists filter on, written with the row itself. A COD statement may have been
+    # booked since the plan was made (it leaves the order as it was): read under the lock.
+    remitted = shipping_repo.remitted_at_by_order(conn, [p.head.id for p in changed])
+    for p in chunk.plans:
+        p.row |= order_state.planned_state(p, now, remitted.get(p.order_id))
     new_ids = orders_repo.insert_orders(conn, [p.row for p in fresh])
     orders_repo.update_orders(conn, [p.row for p in changed])
     work = list(zip(fresh, new_ids)) + [(p, p.head.id) for p in changed]
@@ -51,7 +52,6 @@ def apply_chunk(conn: Connection, chunk: ChunkPlan, actor: str, now: datetime) -
     real = {token: numbers.take(prefix, period) for token, prefix, period in chunk.numbered}
     numbers.flush()
     _write(conn, work, real, chunk.policy, actor, now)
-    order_state.refresh(conn, [oid for _, oid in work])
     return ChunkOutcome(len(fresh), len(changed), chunk.unchanged, [oid for _, oid in work])
 
 

@@ -2,13 +2,16 @@
 per axis, the stuck-rule state it waits in and since when (thresholds are applied when read).
 
 The domain works it out (status.status_of, stuck.waits) from what the order, its shipment and
-its stock movements say. Whoever writes one of those calls `refresh` for the orders touched, in
-the same transaction: order_books.apply_chunk (every order written) and the COD remittance.
+its stock movements say. An order written through order_books.apply_chunk carries it in its
+row (`planned_state`: worked out from the plan, so the row is written once); whoever else
+changes one of those calls `refresh` for the orders touched, in the same transaction (the COD
+remittance). `stale` says which orders' stored state is not what `refresh` would write.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy import Connection, Engine
 
@@ -24,6 +27,14 @@ STATE_KEYS = ("payment_status", "fulfillment_status", "cancelled")  # what an or
 
 def refresh(conn: Connection, order_ids: Iterable[int]) -> None:
     """Work out and store the state of these orders; rows whose state is unchanged are not written."""
+    order_state.write_states(conn, _changes(conn, order_ids))
+
+
+def stale(conn: Connection, order_ids: Iterable[int]) -> list[int]:
+    return [change["oid"] for change in _changes(conn, order_ids)]
+
+
+def _changes(conn: Connection, order_ids: Iterable[int]) -> list[dict]:
     rows = order_state.fact_rows(conn, order_ids)
     out = shop_reads.units_out(conn, [row.id for row in rows if row.fulfillment_status == "returned"])
     changes = []
@@ -31,7 +42,21 @@ def refresh(conn: Connection, order_ids: Iterable[int]) -> None:
         state = state_of(row, out.get(row.id, 0))
         if any(getattr(row, name) != value for name, value in state.items()):
             changes.append(state | {"oid": row.id})
-    order_state.write_states(conn, changes)
+    return changes
+
+
+def planned_state(plan, now: datetime, remitted_at: datetime | None) -> dict:
+    """`state_changed_at` and the state of an order about to be written, from its plan (an
+    order_plan.OrderPlan): the order's row, its shipment as it will be stored, its stock moves;
+    `remitted_at`: when the courier paid its COD over, as stored now."""
+    head, shipment = plan.head, plan.shipment or {}
+    changed_at = now if state_changed(head, plan.event["detail"]) else (head.state_changed_at if head else None)
+    row = SimpleNamespace(**(plan.row | {
+        "created_at": now if head is None else head.created_at, "state_changed_at": changed_at,
+        "shipped_at": shipment.get("shipped_at"), "delivered_at": shipment.get("delivered_at"),
+        "returned_at": shipment.get("returned_at"), "remitted_at": remitted_at}))
+    units_out = -sum(move.on_hand_delta for move in (*plan.stock_past, *plan.stock_planned))
+    return {"state_changed_at": changed_at} | state_of(row, units_out)
 
 
 def refresh_shipments(conn: Connection, shipment_ids: Iterable[int]) -> None:

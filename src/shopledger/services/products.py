@@ -54,6 +54,8 @@ def add_product(engine: Engine, sku: str, name: str, price: object, cost: object
         if low_stock_at is None and stored is not None:
             low_stock_at = stored.low_stock_at
         stock_repo.save_product(conn, sku, name, price_, cost_, low_stock_at, now or utc_now())
+        if stored is not None and stored.low_stock_at != low_stock_at:
+            stock_repo.restamp_low_since(conn, sku)
         return level_view(_product(conn, sku))
 
 
@@ -98,6 +100,13 @@ def stock_moves(engine: Engine, sku: str, limit: int | None = None, offset: int 
     with reading(engine) as conn:
         _product(conn, sku)
         return [movement_view(row) for row in shop_reads.movement_rows(conn, sku, limit, offset)]
+
+
+def iter_moves(engine: Engine, sku: str):
+    """stock_moves, every one, yielded as the database hands them over."""
+    with reading(engine) as conn:
+        _product(conn, sku)
+        yield from (movement_view(row) for row in shop_reads.iter_movement_rows(conn, sku))
 
 
 def count_moves(engine: Engine, sku: str) -> int:

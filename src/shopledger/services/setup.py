@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from shopledger.adapters.db import migrate, settings_repo, tables as t
+from shopledger.adapters.db import migrate, settings_repo, stock_repo, tables as t
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.services import order_state
 
@@ -13,6 +13,7 @@ def init_database(engine: Engine) -> None:
     migrate.upgrade(engine)
     with writing(engine) as conn:
         settings_repo.seed(conn)
+        stock_repo.fill_in_alert_times(conn)
     order_state.fill_in_missing(engine)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, bindparam, false, func, or_, select
+from sqlalchemy import Connection, and_, bindparam, case, false, func, literal, not_, or_, select
 
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.shop_reads import ORDER_COLUMNS
@@ -26,28 +26,45 @@ class OrderFilter:
     failed_ids: tuple[int, ...] = field(default=())
 
 
+def _judged(cutoffs: dict[str, datetime], axis: str):
+    """`since <= CASE wait WHEN code THEN its cutoff ... END` over one axis: stuck on it (None:
+    no rule of it asked for). A CASE, not an OR per rule, so no per-rule index tempts the planner
+    away from walking ix_orders_waiting in id order, and each entry costs one comparison."""
+    whens = {code: literal(at, _o.c[f"{axis}_wait_since"].type) for code, at in cutoffs.items()
+             if AXIS_OF[code] == axis}
+    if not whens:
+        return None
+    return _o.c[f"{axis}_wait_since"] <= case(whens, value=_o.c[f"{axis}_wait"])
+
+
+def _stuck(cutoffs: dict[str, datetime]):
+    judged = [j for axis in ("payment", "fulfilment") if (j := _judged(cutoffs, axis)) is not None]
+    # Said outright: SQLite takes a partial index only for a query that names its condition.
+    waiting = or_(_o.c.payment_wait.is_not(None), _o.c.fulfilment_wait.is_not(None))
+    return and_(waiting, or_(*judged)) if judged else false()
+
+
 def _terms(where: OrderFilter) -> list:
     terms = [] if where.status is None else [_o.c.display_status == where.status]
     if where.stuck is None:
         return terms
-    judged = [and_(_o.c[f"{AXIS_OF[code]}_wait"] == code, _o.c[f"{AXIS_OF[code]}_wait_since"] <= cutoff)
-              for code, cutoff in where.stuck.items()]
-    # Said outright so SQLite takes the partial index ix_orders_waiting (it matches terms literally).
-    waiting = or_(_o.c.payment_wait.is_not(None), _o.c.fulfilment_wait.is_not(None))
-    stuck = and_(waiting, or_(*judged)) if judged else false()
+    stuck = _stuck(where.stuck)
     if where.failed_ids:
-        ids = bindparam("failed_ids", list(where.failed_ids), expanding=True, literal_execute=True)
-        stuck = or_(stuck, _o.c.id.in_(ids))
+        stuck = or_(stuck, _o.c.id.in_(_failed(where)))
     return [*terms, stuck]
+
+
+def _failed(where: OrderFilter):
+    return bindparam("failed_ids", list(where.failed_ids), expanding=True, literal_execute=True)
 
 
 def order_page(conn: Connection, where: OrderFilter = OrderFilter(), *, limit: int | None = None,
                offset: int = 0) -> list:
     """One page of orders with their shipment, newest first. The page's keys are found in an
     index first and only then joined, so skipping to a deep offset reads no order rows."""
-    keys = select(_o.c.id).where(*_terms(where)).order_by(_o.c.id.desc()).offset(offset)
-    if limit is not None:
-        keys = keys.limit(limit)
+    if limit is None:
+        return list(conn.execute(_joined().where(*_terms(where)).order_by(_o.c.id.desc()).offset(offset)))
+    keys = select(_o.c.id).where(*_terms(where)).order_by(_o.c.id.desc()).limit(limit).offset(offset)
     ids = list(conn.scalars(keys))
     if not ids:
         return []
@@ -56,7 +73,28 @@ def order_page(conn: Connection, where: OrderFilter = OrderFilter(), *, limit: i
 
 
 def order_count(conn: Connection, where: OrderFilter = OrderFilter()) -> int:
+    if where.stuck is not None and where.status is None:
+        return _stuck_count(conn, where)
     return conn.execute(select(func.count()).select_from(_o).where(*_terms(where))).scalar_one()
+
+
+def _stuck_count(conn: Connection, where: OrderFilter) -> int:
+    """Each rule's stuck orders counted in its own index range, less the orders stuck on both
+    axes (found among the payment axis's, whose index carries the fulfilment wait), plus those
+    stuck only because a sync failed: no walk over every waiting order."""
+    count = 0
+    for code, cutoff in where.stuck.items():
+        axis = AXIS_OF[code]
+        count += conn.execute(select(func.count()).select_from(_o).where(
+            _o.c[f"{axis}_wait"] == code, _o.c[f"{axis}_wait_since"] <= cutoff)).scalar_one()
+    on_payment, on_fulfilment = _judged(where.stuck, "payment"), _judged(where.stuck, "fulfilment")
+    if on_payment is not None and on_fulfilment is not None:
+        count -= conn.execute(select(func.count()).select_from(_o).where(
+            _o.c.payment_wait.is_not(None), on_payment, on_fulfilment)).scalar_one()
+    if where.failed_ids:
+        count += conn.execute(select(func.count()).select_from(_o).where(
+            _o.c.id.in_(_failed(where)), not_(func.coalesce(_stuck(where.stuck), false())))).scalar_one()
+    return count
 
 
 def order_stream(conn: Connection, where: OrderFilter = OrderFilter()) -> Iterator[list]:

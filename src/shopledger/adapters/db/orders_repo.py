@@ -8,12 +8,13 @@ from sqlalchemy import Connection, bindparam, select, update
 
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.bulk import BulkInsert, next_ids
+from shopledger.adapters.db.order_state import STATE_COLUMNS
 from shopledger.adapters.db.upsert import insert_ignoring_duplicates
 from shopledger.domain.orders.model import Order
 
 _HEAD = (t.orders.c.id, t.orders.c.source, t.orders.c.external_id, t.orders.c.updated_at,
          t.orders.c.fingerprint, t.orders.c.payment_status, t.orders.c.fulfillment_status,
-         t.orders.c.cancelled_at, t.orders.c.total, t.orders.c.state_changed_at)
+         t.orders.c.cancelled_at, t.orders.c.total, t.orders.c.state_changed_at, t.orders.c.created_at)
 
 
 def heads_by_key(conn: Connection, keys: list[tuple[str, str]]) -> dict[tuple[str, str], object]:
@@ -60,7 +61,8 @@ def order_row(order: Order, data: dict | str, fingerprint: str, now: datetime, r
 
 _ORDER_COLUMNS = ["id", "source", "external_id", "channel", "placed_at", "updated_at", "payment_status",
                   "fulfillment_status", "payment_method", "cancelled_at", "paid_at", "total", "customer_name",
-                  "data", "fingerprint", "received_hash", "created_at", "changed_at", "state_changed_at"]
+                  "data", "fingerprint", "received_hash", "created_at", "changed_at", "state_changed_at",
+                  *STATE_COLUMNS]
 _INSERT_ORDERS = BulkInsert(t.orders, _ORDER_COLUMNS)
 _INSERT_EVENTS = BulkInsert(t.order_events, ["order_id", "at", "kind", "detail", "actor"])
 
@@ -73,7 +75,7 @@ def insert_orders(conn: Connection, rows: list[dict]) -> list[int]:
 
 _UPDATABLE = ("channel", "placed_at", "updated_at", "payment_status", "fulfillment_status", "payment_method",
               "cancelled_at", "paid_at", "total", "customer_name", "data", "fingerprint", "received_hash", "changed_at",
-              "state_changed_at")
+              "state_changed_at", *STATE_COLUMNS)
 
 
 def update_orders(conn: Connection, rows: list[dict]) -> None:

@@ -145,6 +145,13 @@ def movement_rows(conn: Connection, sku: str, limit: int | None = None, offset: 
     return list(conn.execute(query))
 
 
+def iter_movement_rows(conn: Connection, sku: str, chunk: int = 1000) -> Iterator:
+    query = (select(_m, _o.c.source, _o.c.external_id).select_from(_m.outerjoin(_o, _o.c.id == _m.c.order_id))
+             .where(_m.c.sku == sku).order_by(_m.c.id.desc()))
+    for rows in conn.execution_options(yield_per=chunk).execute(query).partitions():
+        yield from rows
+
+
 def count_movements(conn: Connection, sku: str) -> int:
     return conn.execute(select(func.count()).select_from(_m).where(_m.c.sku == sku)).scalar_one()
 
@@ -155,13 +162,14 @@ def order_movement_rows(conn: Connection, order_id: int) -> list:
 
 def first_orders_of(conn: Connection, skus: list[str]) -> dict[str, str]:
     """sku -> "source:external_id" of the first order that moved it (who sold an unknown SKU)."""
-    if not skus:
-        return {}
-    first = (select(_m.c.sku, func.min(_m.c.id).label("id")).where(_m.c.sku.in_(skus), _m.c.order_id.is_not(None))
-             .group_by(_m.c.sku).subquery())
-    query = (select(first.c.sku, _o.c.source, _o.c.external_id).join(_m, _m.c.id == first.c.id)
-             .join(_o, _o.c.id == _m.c.order_id))
-    return {row.sku: f"{row.source}:{row.external_id}" for row in conn.execute(query)}
+    found = {}
+    for sku in skus:  # one short walk of the SKU's index each: a MIN over all its movements is not
+        first = (select(_m.c.order_id).where(_m.c.sku == sku, _m.c.order_id.is_not(None))
+                 .order_by(_m.c.id).limit(1).scalar_subquery())
+        row = conn.execute(select(_o.c.source, _o.c.external_id).where(_o.c.id == first)).first()
+        if row is not None:
+            found[sku] = f"{row.source}:{row.external_id}"
+    return found
 
 
 def available_fell_at(conn: Connection, sku: str, available_now: int, level: int,

@@ -154,14 +154,17 @@ api_tokens = Table(
 
 Index("ix_journal_lines_account", journal_lines.c.account)
 
-# Lists page newest first. A status page and its count read only this index.
-Index("ix_orders_display_status", orders.c.display_status, orders.c.id)
+# Lists page newest first. A status page and its count read only this index, stuck or not.
+Index("ix_orders_display_status", orders.c.display_status, orders.c.id, orders.c.payment_wait,
+      orders.c.payment_wait_since, orders.c.fulfilment_wait, orders.c.fulfilment_wait_since)
 # The stuck view walks the waiting orders newest first and judges each inside the index.
 _waiting = orders.c.payment_wait.is_not(None) | orders.c.fulfilment_wait.is_not(None)
 Index("ix_orders_waiting", orders.c.id, orders.c.display_status, orders.c.payment_wait, orders.c.payment_wait_since,
       orders.c.fulfilment_wait, orders.c.fulfilment_wait_since, sqlite_where=_waiting, postgresql_where=_waiting)
-# Alerts count and list one stuck rule oldest first.
+# One stuck rule counted, or listed oldest first; the payment axis's also finds the orders stuck
+# on both axes (so the stuck view's count is a sum of index ranges).
 Index("ix_orders_payment_wait", orders.c.payment_wait, orders.c.payment_wait_since, orders.c.id,
+      orders.c.fulfilment_wait, orders.c.fulfilment_wait_since,
       sqlite_where=orders.c.payment_wait.is_not(None), postgresql_where=orders.c.payment_wait.is_not(None))
 Index("ix_orders_fulfilment_wait", orders.c.fulfilment_wait, orders.c.fulfilment_wait_since, orders.c.id,
       sqlite_where=orders.c.fulfilment_wait.is_not(None), postgresql_where=orders.c.fulfilment_wait.is_not(None))
@@ -240,6 +243,10 @@ products = Table(
     Column("last_unit_cost_satang", BigInteger, nullable=False),
     Column("created_from", String(20), nullable=False),  # manual, unknown_sku
     Column("created_at", UtcDateTime, nullable=False),
+    # When available last went below 0 / to or below low_stock_at (None: it is not), kept as
+    # movements are recorded so an alert's `since` is not a replay of every movement.
+    Column("oversold_since", UtcDateTime),
+    Column("low_since", UtcDateTime),
 )
 
 stock_movements = Table(
