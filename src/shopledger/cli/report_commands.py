@@ -37,10 +37,6 @@ def _write(data: bytes, out: Optional[Path], what: str) -> None:
     typer.echo(f"{what} written to {out} ({len(data):,} bytes)", err=True)
 
 
-def _money_table(rows: list[dict], columns: list[str]) -> None:
-    table(rows, columns)
-
-
 # --- report ... ---------------------------------------------------------------------------------
 
 @domain_errors

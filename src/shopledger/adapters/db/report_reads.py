@@ -89,11 +89,16 @@ def purchases_with_input_vat(conn: Connection, account: str, start: date, end: d
     return _money(conn.execute(query).scalar())
 
 
+def _cause_range(prefix: str) -> tuple:
+    """Causes starting with `prefix`, as a range the (order_id, cause) key can walk (LIKE would
+    read `_` as a wildcard)."""
+    return _e.c.cause >= prefix, _e.c.cause < prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def entries_with_cause(conn: Connection, prefix: str) -> list[dict]:
     """Entries without an order whose cause starts with `prefix` (settlements, payments, closes),
     with their lines."""
-    heads = list(conn.execute(select(_e).where(_e.c.order_id.is_(None), _e.c.cause.like(prefix + "%"))
-                              .order_by(_e.c.id)))
+    heads = list(conn.execute(select(_e).where(_e.c.order_id.is_(None), *_cause_range(prefix)).order_by(_e.c.id)))
     lines: dict[int, list] = {h.id: [] for h in heads}
     if heads:
         for l in conn.execute(select(_l).where(_l.c.entry_id.in_(list(lines))).order_by(_l.c.id)):
@@ -101,10 +106,13 @@ def entries_with_cause(conn: Connection, prefix: str) -> list[dict]:
     return [{"id": h.id, "date": h.date, "cause": h.cause, "event": h.event, "lines": lines[h.id]} for h in heads]
 
 
-def lines_of_event(conn: Connection, event: str, start: date | None, end: date) -> dict[str, tuple[Decimal, Decimal]]:
-    """Debit and credit per account of the entries of one event (e.g. year_close) in a period."""
+def lines_of_cause(conn: Connection, prefix: str, start: date | None, end: date) -> dict[str, tuple[Decimal, Decimal]]:
+    """Debit and credit per account of the entries without an order whose cause starts with
+    `prefix` (e.g. year_close:), in a period: found through the (order_id, cause) key, so the
+    month's millions of order entries are never walked."""
     query = (select(_l.c.account, func.sum(_l.c.debit), func.sum(_l.c.credit)).join(_e, _e.c.id == _l.c.entry_id)
-             .where(_e.c.event == event, _e.c.date <= end).group_by(_l.c.account))
+             .where(_e.c.order_id.is_(None), *_cause_range(prefix), _e.c.date <= end)
+             .group_by(_l.c.account))
     if start is not None:
         query = query.where(_e.c.date >= start)
     return {account: (_money(d), _money(c)) for account, d, c in conn.execute(query)}

@@ -10,6 +10,7 @@ from shopledger.adapters.db import balances, reads, report_reads, tables as t
 from shopledger.adapters.db.books_repo import LedgerBatch
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.accounting import statements as s
+from shopledger.domain.accounting.chart import RETAINED_EARNINGS
 from shopledger.domain.clock import business_date, utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.money import ZERO, fmt
@@ -25,7 +26,7 @@ def profit_and_loss(engine: Engine, start: date, end: date) -> dict:
     s.check_period(start, end)
     with reading(engine) as conn:
         sums = balances.sums(conn, start=start, end=end)
-        closing = report_reads.lines_of_event(conn, s.YEAR_CLOSE, start, end)
+        closing = report_reads.lines_of_cause(conn, s.YEAR_CLOSE + ":", start, end)
         return s.profit_and_loss(report_reads.chart(conn), _less(sums, closing), start, end)
 
 
@@ -77,5 +78,5 @@ def close_year(engine: Engine, year: int, *, now: datetime | None = None) -> dic
             batch.add_entry(None, cause if not earlier else f"{cause}:{len(earlier) + 1}", draft, now)
             batch.write(conn)
             earlier = report_reads.entries_with_cause(conn, cause)
-        moved = sum((l.credit - l.debit for e in earlier for l in e["lines"] if l.account == "321101"), ZERO)
+        moved = sum((l.credit - l.debit for e in earlier for l in e["lines"] if l.account == RETAINED_EARNINGS), ZERO)
         return {"year": year, "entry": earlier[-1]["id"] if earlier else None, "retained_earnings": fmt(moved)}
