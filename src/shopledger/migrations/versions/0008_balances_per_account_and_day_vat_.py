@@ -50,8 +50,8 @@ def upgrade() -> None:
         for code, name_th, name_en, kind in NEW_ACCOUNTS:
             conn.execute(sa.text(
                 "INSERT INTO accounts (code, name_th, name_en, type) SELECT :code, :th, :en, :type "
-                "WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE code = :code)"),
-                {"code": code, "th": name_th, "en": name_en, "type": kind})
+                "WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE code = :same)"),  # one use per parameter (PostgreSQL)
+                {"code": code, "same": code, "th": name_th, "en": name_en, "type": kind})
 
 
 def downgrade() -> None:
