@@ -23,21 +23,31 @@ CAP = 1 << 30  # bytes of address space the child may take
 SHOPLEDGER = Path(sys.executable).parent / "shopledger"
 
 
+# Linux counts the spawning process's own high-water RSS into a child's ru_maxrss at exec, so the
+# child is started by a small Python process and its peak read there: what this test process
+# grew to running earlier tests never counts as the importer's.
+_MEASURE = ("import resource, subprocess, sys\n"
+            "code = subprocess.call(sys.argv[2:])\n"
+            "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+            "sys.exit(code)\n")
+
+
 def run_capped(db: Path, *args: str, timeout: float = 120) -> tuple[int, str, str, float]:
     """`shopledger ARGS` under prlimit: (exit code, stdout, stderr, peak RSS in MB)."""
     env = dict(os.environ, SHOPLEDGER_DATABASE_URL=f"sqlite:///{db}")
-    out, err = db.with_suffix(".out"), db.with_suffix(".err")
+    out, err, peak = db.with_suffix(".out"), db.with_suffix(".err"), db.with_suffix(".peak")
     with out.open("wb") as stdout, err.open("wb") as stderr:
-        child = subprocess.Popen(["prlimit", f"--as={CAP}", str(SHOPLEDGER), *args], env=env,
-                                 stdout=stdout, stderr=stderr)
-        killer = threading.Timer(timeout, child.kill)
+        child = subprocess.Popen([sys.executable, "-c", _MEASURE, str(peak), "prlimit", f"--as={CAP}", str(SHOPLEDGER),
+                                  *args], env=env, stdout=stdout, stderr=stderr, start_new_session=True)
+        killer = threading.Timer(timeout, lambda: os.killpg(child.pid, 9))
         killer.start()
         try:
-            _, status, usage = os.wait4(child.pid, 0)
+            _, status, _ = os.wait4(child.pid, 0)
         finally:
             killer.cancel()
     child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"), usage.ru_maxrss / 1024
+    peak_kb = int(peak.read_text()) if peak.exists() else 0
+    return child.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"), peak_kb / 1024
 
 
 @pytest.fixture
