@@ -88,3 +88,15 @@ def test_json_starts_before_the_last_item_is_read(monkeypatch):
     out.seek(0), out.truncate()
     output.stream_json(iter(()))
     assert json.loads(out.getvalue()) == []
+
+
+def test_orders_search(shop):
+    lines = _lines(shop("orders", "--search", "o-10"))
+    assert [line.split()[0] for line in lines[1:-1]] == [f"import:O-{i:03d}" for i in range(105, 99, -1)]
+    assert lines[-1] == "6 in all"
+    assert _lines(shop("orders", "--search", "081-234-5678", "--limit", 1))[-1] == f"showing 1 of {N} — use --limit/--offset"
+    found = json.loads(shop("orders", "--search", "O-007", "--json").stdout)
+    assert [o["external_id"] for o in found] == ["O-007"]
+    assert json.loads(shop("orders", "--search", "nobody", "--status", "to_ship", "--json").stdout) == []
+    refused = shop("orders", "--search", "x" * 301, code=2)
+    assert "at most 300 characters" in refused.output

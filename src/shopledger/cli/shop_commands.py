@@ -17,6 +17,7 @@ from shopledger.bootstrap import default_engine
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_list, table
 from shopledger.domain.errors import DomainError
 from shopledger.domain.limits import MAX_RECORD_BYTES, RECORD_TOO_LARGE
+from shopledger.domain.orders.search import needles
 from shopledger.services import alerts, bulk_ship, cod, listing, order_changes as oc, order_views, products
 
 order_app = typer.Typer(no_args_is_help=True, help="One order: show it, key it in, change it.")
@@ -40,14 +41,19 @@ def _actor() -> str:
 def orders(status: Optional[str] = typer.Option(None, "--status", help="a display status, e.g. to_ship"),
            stuck: bool = typer.Option(False, "--stuck", help="only stuck orders, with why"),
            rule: Optional[str] = typer.Option(None, "--rule", help="only those stuck by one rule, e.g. unpaid"),
+           search: Optional[str] = typer.Option(
+               None, "--search", help="only orders whose number, customer name, phone or tracking number holds "
+                                      "TEXT (a phone by its digits: 081-234-5678 finds 0812345678)", metavar="TEXT"),
            limit: Optional[int] = LIMIT, offset: Optional[int] = OFFSET, as_json: bool = JSON) -> None:
-    """Orders newest first, with both status axes and the display status; --stuck: only stuck ones and why."""
+    """Orders newest first, with both status axes and the display status; --stuck: only stuck ones and why;
+    --search: only those a number, name, phone or tracking number finds."""
     engine = default_engine()
-    query = dict(status=status, stuck=stuck, rule=rule)
+    query = dict(status=status, stuck=stuck, rule=rule, search=search)
     if status:  # refused before any output starts
         order_views.parse_display_status(status)
     if rule:
         order_views.parse_rule(rule)
+    needles(search or "")
 
     def show(rows: list[dict]) -> None:
         table([r | {"order": f"{r['source']}:{r['external_id']}"} for r in rows],

@@ -48,6 +48,7 @@ MAX_SECRET = 200
 MAX_TOKEN = 500
 MAX_ACTOR = 120
 MAX_TEXT = 200  # any other text field (an enum value, a currency)
+MAX_SEARCH = 300  # what is typed into an order search: no stored name is longer
 
 MAX_DEPTH = 20  # levels of [ and { in one record; an order needs 5
 MAX_RECORD_BYTES = 1_000_000  # one order as written in a file (about 4,000 lines)

@@ -19,6 +19,7 @@ from shopledger.adapters.db import order_state, shop_reads
 from shopledger.adapters.db.engine import writing
 from shopledger.domain.orders.model import FulfillmentStatus as F
 from shopledger.domain.orders.model import PaymentStatus as P
+from shopledger.domain.orders.search import search_text
 from shopledger.domain.orders.status import status_of
 from shopledger.domain.orders.stuck import OrderFacts, waits
 
@@ -46,7 +47,7 @@ def _changes(conn: Connection, order_ids: Iterable[int]) -> list[dict]:
 
 
 def planned_state(plan, now: datetime, remitted_at: datetime | None) -> dict:
-    """`state_changed_at` and the state of an order about to be written, from its plan (an
+    """`state_changed_at`, `search_text` and the state of an order about to be written, from its plan (an
     order_plan.OrderPlan): the order's row, its shipment as it will be stored, its stock moves;
     `remitted_at`: when the courier paid its COD over, as stored now."""
     head, shipment = plan.head, plan.shipment or {}
@@ -56,7 +57,9 @@ def planned_state(plan, now: datetime, remitted_at: datetime | None) -> dict:
         "shipped_at": shipment.get("shipped_at"), "delivered_at": shipment.get("delivered_at"),
         "returned_at": shipment.get("returned_at"), "remitted_at": remitted_at}))
     units_out = -sum(move.on_hand_delta for move in (*plan.stock_past, *plan.stock_planned))
-    return {"state_changed_at": changed_at} | state_of(row, units_out)
+    found_by = search_text(plan.row["external_id"], plan.row["customer_name"], plan.order.customer.phone,
+                           shipment.get("tracking_number") or "")
+    return {"state_changed_at": changed_at, "search_text": found_by} | state_of(row, units_out)
 
 
 def refresh_shipments(conn: Connection, shipment_ids: Iterable[int]) -> None:

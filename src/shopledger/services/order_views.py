@@ -24,6 +24,7 @@ from shopledger.domain.money import fmt
 from shopledger.domain.orders.model import Channel, Customer, Order, PaymentMethod
 from shopledger.domain.orders.model import FulfillmentStatus as F
 from shopledger.domain.orders.model import PaymentStatus as P
+from shopledger.domain.orders.search import needles
 from shopledger.domain.orders.status import DisplayStatus, display_status
 from shopledger.domain.orders.stuck import SETTING_OF, StuckReason, StuckRules, cutoffs, stuck_reasons
 from shopledger.services.listing import Page
@@ -42,37 +43,41 @@ class _Listing:
 
 
 def list_orders(engine: Engine, *, status: str | None = None, stuck: bool = False, rule: str | None = None,
-                now: datetime | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+                search: str | None = None, now: datetime | None = None, limit: int | None = None,
+                offset: int = 0) -> list[dict]:
     """Orders newest first; `status` a display status; `stuck` only stuck ones, each with why;
-    `rule` only those stuck by one rule (a stuck-rule code, e.g. unpaid)."""
+    `rule` only those stuck by one rule (a stuck-rule code, e.g. unpaid); `search` only those
+    whose number, customer name, phone or tracking number holds it (domain/orders/search.py)."""
     with reading(engine) as conn:
-        listing = _listing(conn, status, stuck, rule, now)
+        listing = _listing(conn, status, stuck, rule, now, search)
         return _views(conn, listing, order_reads.order_page(conn, listing.where, limit=limit, offset=offset))
 
 
 def orders_page(engine: Engine, *, limit: int, offset: int = 0, status: str | None = None, stuck: bool = False,
-                rule: str | None = None, now: datetime | None = None) -> Page:
+                rule: str | None = None, search: str | None = None, now: datetime | None = None) -> Page:
     """One page of list_orders and how many orders the filter matches in all."""
     with reading(engine) as conn:
-        listing = _listing(conn, status, stuck, rule, now)
-        rows = order_reads.order_page(conn, listing.where, limit=limit, offset=offset)
-        return Page(_views(conn, listing, rows), order_reads.order_count(conn, listing.where), offset)
+        listing = _listing(conn, status, stuck, rule, now, search)
+        rows, total = order_reads.order_page_counted(conn, listing.where, limit=limit, offset=offset)
+        return Page(_views(conn, listing, rows), total, offset)
 
 
 def iter_orders(engine: Engine, *, status: str | None = None, stuck: bool = False, rule: str | None = None,
-                now: datetime | None = None) -> Iterator[dict]:
+                search: str | None = None, now: datetime | None = None) -> Iterator[dict]:
     """Every order list_orders would give, yielded while the database hands them over."""
     with reading(engine) as conn:
-        listing = _listing(conn, status, stuck, rule, now)
+        listing = _listing(conn, status, stuck, rule, now, search)
         for rows in order_reads.order_stream(conn, listing.where):
             yield from _views(conn, listing, rows)
 
 
-def _listing(conn: Connection, status: str | None, stuck: bool, rule: str | None, now: datetime | None) -> _Listing:
+def _listing(conn: Connection, status: str | None, stuck: bool, rule: str | None, now: datetime | None,
+             search: str | None = None) -> _Listing:
     wanted = parse_display_status(status).value if status else None
+    found_by = needles(search or "")
     now = now or utc_now()
     if not stuck and not rule:
-        return _Listing(OrderFilter(status=wanted), now)
+        return _Listing(OrderFilter(status=wanted, search=found_by), now)
     rules = stuck_rules(conn)
     limits = cutoffs(rules, now)
     if rule:
@@ -83,7 +88,7 @@ def _listing(conn: Connection, status: str | None, stuck: bool, rule: str | None
         late = [key for key, (_, when) in failures.items() if when <= limits["sync_failed"]]
         failed_ids = tuple(sorted(order_reads.order_ids_by_key(conn, late).values()))
     waits = {code: at for code, at in limits.items() if code != "sync_failed"}
-    return _Listing(OrderFilter(wanted, waits, failed_ids), now, rules, failures)
+    return _Listing(OrderFilter(wanted, waits, failed_ids, found_by), now, rules, failures)
 
 
 def _views(conn: Connection, listing: _Listing, rows: list) -> list[dict]:
@@ -184,7 +189,8 @@ def shipment_view(row) -> dict | None:
 
 def reason_view(reason: StuckReason) -> dict:
     return {"kind": reason.kind, "code": reason.code, "reason": reason.reason, "action": reason.action,
-            "since": iso(reason.since)}
+            "since": iso(reason.since),
+            "message": {"reason": reason.message, "action": reason.message, "params": reason.params}}
 
 
 def event_view(row) -> dict:

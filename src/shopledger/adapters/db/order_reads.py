@@ -6,7 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, bindparam, case, false, func, literal, not_, or_, select
+from sqlalchemy import Connection, Integer, String, and_, bindparam, case, false, func, literal, not_, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.shop_reads import ORDER_COLUMNS
@@ -19,11 +21,13 @@ STREAM_CHUNK = 1000
 @dataclass(frozen=True, slots=True)
 class OrderFilter:
     """`status`: a display status. `stuck`: code -> the latest start of a wait stuck now (None:
-    no stuck filter); `failed_ids`: orders stuck because their last sync failed."""
+    no stuck filter); `failed_ids`: orders stuck because their last sync failed; `search`: the
+    needles (domain/orders/search.needles) one of which an order's search text holds."""
 
     status: str | None = None
     stuck: dict[str, datetime] | None = None
     failed_ids: tuple[int, ...] = field(default=())
+    search: tuple[str, ...] = field(default=())
 
 
 def _judged(cutoffs: dict[str, datetime], axis: str):
@@ -37,18 +41,54 @@ def _judged(cutoffs: dict[str, datetime], axis: str):
     return _o.c[f"{axis}_wait_since"] <= case(whens, value=_o.c[f"{axis}_wait"])
 
 
-def _stuck(cutoffs: dict[str, datetime]):
+def _stuck(cutoffs: dict[str, datetime], in_waiting_index: bool = True):
     judged = [j for axis in ("payment", "fulfilment") if (j := _judged(cutoffs, axis)) is not None]
+    if not judged:
+        return false()
+    if not in_waiting_index:  # (a search: judged inside ix_orders_search instead)
+        return or_(*judged)
     # Said outright: SQLite takes a partial index only for a query that names its condition.
     waiting = or_(_o.c.payment_wait.is_not(None), _o.c.fulfilment_wait.is_not(None))
-    return and_(waiting, or_(*judged)) if judged else false()
+    return and_(waiting, or_(*judged))
+
+
+class _position(FunctionElement):
+    """Where a text starts inside another, from 1; 0 when it is not there (case counts)."""
+
+    type = Integer()
+    name = "position"
+    inherit_cache = True
+
+
+@compiles(_position)
+def _strpos(element, compiler, **kw) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_position, "sqlite")
+def _instr(element, compiler, **kw) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+def _found(needles: tuple[str, ...]):
+    """The search text holds one of the needles (both sides folded alike, so case never
+    matters; a plain substring test, cheaper than LIKE and with nothing to escape). No index
+    can seek inside a text; ix_orders_search holds every column a search and its filters read,
+    so one pass over it (a small part of the table's size) answers."""
+    return or_(*(_position(_o.c.search_text, literal(needle, String())) > 0 for needle in needles))
 
 
 def _terms(where: OrderFilter) -> list:
-    terms = [] if where.status is None else [_o.c.display_status == where.status]
+    searching = bool(where.search)
+    # A search keeps the planner off the status index (`|| ''`: no index has that expression),
+    # whose range it would walk fetching each row for its text.
+    status = _o.c.display_status.concat("") if searching else _o.c.display_status
+    terms = [] if where.status is None else [status == where.status]
+    if searching:
+        terms.append(_found(where.search))
     if where.stuck is None:
         return terms
-    stuck = _stuck(where.stuck)
+    stuck = _stuck(where.stuck, in_waiting_index=not searching)
     if where.failed_ids:
         stuck = or_(stuck, _o.c.id.in_(_failed(where)))
     return [*terms, stuck]
@@ -63,8 +103,8 @@ def order_page(conn: Connection, where: OrderFilter = OrderFilter(), *, limit: i
     """One page of orders with their shipment, newest first. The page's keys are found in an
     index first and only then joined, so skipping to a deep offset reads no order rows."""
     if limit is None:
-        return list(conn.execute(_joined().where(*_terms(where)).order_by(_o.c.id.desc()).offset(offset)))
-    keys = select(_o.c.id).where(*_terms(where)).order_by(_o.c.id.desc()).limit(limit).offset(offset)
+        return list(conn.execute(_joined().where(*_terms(where)).order_by(_newest(where)).offset(offset)))
+    keys = select(_o.c.id).where(*_terms(where)).order_by(_newest(where)).limit(limit).offset(offset)
     ids = list(conn.scalars(keys))
     if not ids:
         return []
@@ -72,8 +112,23 @@ def order_page(conn: Connection, where: OrderFilter = OrderFilter(), *, limit: i
     return list(conn.execute(query))
 
 
+def order_page_counted(conn: Connection, where: OrderFilter, *, limit: int, offset: int = 0) -> tuple[list, int]:
+    """A page and the count of every order the filter matches. A search, which no index can
+    seek, finds both in the same pass (`count(*) OVER ()` beside each key); only a page past
+    the end of what it found is counted apart."""
+    if not where.search:
+        return order_page(conn, where, limit=limit, offset=offset), order_count(conn, where)
+    keys = (select(_o.c.id, func.count().over().label("total")).where(*_terms(where))
+            .order_by(_newest(where)).limit(limit).offset(offset))
+    found = list(conn.execute(keys))
+    if not found:
+        return [], 0 if offset == 0 else order_count(conn, where)
+    rows = conn.execute(_joined().where(_o.c.id.in_([k.id for k in found])).order_by(_o.c.id.desc()))
+    return list(rows), found[0].total
+
+
 def order_count(conn: Connection, where: OrderFilter = OrderFilter()) -> int:
-    if where.stuck is not None and where.status is None:
+    if where.stuck is not None and where.status is None and not where.search:
         return _stuck_count(conn, where)
     return conn.execute(select(func.count()).select_from(_o).where(*_terms(where))).scalar_one()
 
@@ -99,8 +154,14 @@ def _stuck_count(conn: Connection, where: OrderFilter) -> int:
 
 def order_stream(conn: Connection, where: OrderFilter = OrderFilter()) -> Iterator[list]:
     """Every matching order, newest first, in lists of STREAM_CHUNK as the cursor hands them over."""
-    query = _joined().where(*_terms(where)).order_by(_o.c.id.desc())
+    query = _joined().where(*_terms(where)).order_by(_newest(where))
     yield from conn.execution_options(yield_per=STREAM_CHUNK).execute(query).partitions()
+
+
+def _newest(where: OrderFilter):
+    """Newest first. A search sorts what it found (`id + 0`: not walked in key order, where a
+    rare text would have every row fetched before the page is full)."""
+    return (_o.c.id + 0).desc() if where.search else _o.c.id.desc()
 
 
 def _joined():

@@ -62,7 +62,7 @@ def order_row(order: Order, data: dict | str, fingerprint: str, now: datetime, r
 _ORDER_COLUMNS = ["id", "source", "external_id", "channel", "placed_at", "updated_at", "payment_status",
                   "fulfillment_status", "payment_method", "cancelled_at", "paid_at", "total", "customer_name",
                   "data", "fingerprint", "received_hash", "created_at", "changed_at", "state_changed_at",
-                  *STATE_COLUMNS]
+                  *STATE_COLUMNS, "search_text"]
 _INSERT_ORDERS = BulkInsert(t.orders, _ORDER_COLUMNS)
 _INSERT_EVENTS = BulkInsert(t.order_events, ["order_id", "at", "kind", "detail", "actor"])
 
@@ -75,7 +75,7 @@ def insert_orders(conn: Connection, rows: list[dict]) -> list[int]:
 
 _UPDATABLE = ("channel", "placed_at", "updated_at", "payment_status", "fulfillment_status", "payment_method",
               "cancelled_at", "paid_at", "total", "customer_name", "data", "fingerprint", "received_hash", "changed_at",
-              "state_changed_at", *STATE_COLUMNS)
+              "state_changed_at", *STATE_COLUMNS, "search_text")
 
 
 def update_orders(conn: Connection, rows: list[dict]) -> None:

@@ -67,6 +67,9 @@ orders = Table(
     Column("payment_wait_since", UtcDateTime),
     Column("fulfilment_wait", String(20)),
     Column("fulfilment_wait_since", UtcDateTime),
+    # What a search finds it by (domain/orders/search.search_text: number, customer name, phone
+    # digits, tracking number, folded), written with its row (migration 0011 filled in older ones).
+    Column("search_text", String(600)),
     UniqueConstraint("source", "external_id"),
 )
 
@@ -171,6 +174,11 @@ Index("ix_orders_fulfilment_wait", orders.c.fulfilment_wait, orders.c.fulfilment
 # SQLite walks a table's rows to skip them for OFFSET, and these rows carry big JSON; a slim
 # index on the key is what it walks instead (PostgreSQL's primary key index does this already).
 Index("ix_orders_id", orders.c.id).ddl_if(dialect="sqlite")
+# A search reads only this index (the rows carry big JSON): each text with what the status and
+# stuck filters look at, so a search with either is judged inside it too, and the key
+# (order_reads._found; PostgreSQL keeps no row id in an index, SQLite does anyway).
+Index("ix_orders_search", orders.c.search_text, orders.c.display_status, orders.c.payment_wait,
+      orders.c.payment_wait_since, orders.c.fulfilment_wait, orders.c.fulfilment_wait_since, orders.c.id)
 Index("ix_documents_id", documents.c.id).ddl_if(dialect="sqlite")
 
 # --- Import Data: sources, their runs, and the daily runs due ---------------------------------

@@ -23,7 +23,7 @@ from shopledger.web.errors import problem_responses
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
-@router.get("", response_model=list[OrderView], summary="List orders, by display status or only the stuck ones",
+@router.get("", response_model=list[OrderView], summary="List orders, by display status, only the stuck ones, or a search",
             responses=problem_responses(422))
 def list_orders(status: str | None = Query(None, description="a display status, e.g. `to_ship` (422 `invalid_status` "
                                                              "for an unknown one)"),
@@ -32,10 +32,14 @@ def list_orders(status: str | None = Query(None, description="a display status, 
                 = False,
                 rule: str | None = Query(None, description="only orders stuck by one rule, e.g. `unpaid` (422 "
                                                            "`invalid_rule` for an unknown one)"),
+                search: str | None = Query(None, description="only orders whose number, customer name, phone or "
+                                           "tracking number holds this text (case and spaces aside; a phone by its "
+                                           "digits: `081-234-5678` finds 0812345678); combines with the other filters "
+                                           "(422 `invalid_search` past 300 characters)"),
                 *, request: Request, response: Response,
                 paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> list[dict]:
-    found = order_views.orders_page(engine, status=status, stuck=stuck, rule=rule, limit=paging.limit,
-                                    offset=paging.offset)
+    found = order_views.orders_page(engine, status=status, stuck=stuck, rule=rule, search=search,
+                                    limit=paging.limit, offset=paging.offset)
     return paged(found, paging, request, response)
 
 

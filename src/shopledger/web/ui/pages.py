@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 from shopledger.adapters.db import reads
 from shopledger.domain.clock import BANGKOK
 from shopledger.domain.errors import DomainError, NotFound
+from shopledger.domain.limits import MAX_SEARCH
 from shopledger.domain.orders.status import DisplayStatus
 from shopledger.services import alerts, listing, order_views, sources
 from shopledger.services.listing import Page as Listed
@@ -88,17 +89,18 @@ def _day(text: str) -> tuple[date | None, str | None]:
 
 @router.get("/orders")
 def orders_page(request: Request, status: str = "", stuck: bool = False, rule: str = "", offset: int = Query(0, ge=0),
-                engine: Engine = Depends(engine_of)):
+                search: str = "", engine: Engine = Depends(engine_of)):
     problem = None
+    search = search.strip()[:MAX_SEARCH]  # the box holds no more; a longer one in the address is cut
     try:
         found = order_views.orders_page(engine, status=status or None, stuck=stuck, rule=rule or None,
-                                        limit=PAGE_SIZE, offset=offset)
+                                        search=search, limit=PAGE_SIZE, offset=offset)
     except DomainError as error:  # an unknown status or rule: a notice on a 200 page, every order shown
         problem, status, rule = error.message, "", ""
-        found = order_views.orders_page(engine, stuck=stuck, limit=PAGE_SIZE, offset=offset)
+        found = order_views.orders_page(engine, stuck=stuck, search=search, limit=PAGE_SIZE, offset=offset)
     return templates.TemplateResponse(request, "orders.html", {
         "nav": "orders", "orders": found.items, "status": status, "stuck": stuck or bool(rule), "rule": rule,
-        "problem": problem, "statuses": list(DisplayStatus)} | _paged(found, offset))
+        "search": search, "problem": problem, "statuses": list(DisplayStatus)} | _paged(found, offset))
 
 
 @router.get("/orders/{source}/{external_id:path}")  # an external id may hold '/'
