@@ -1,7 +1,6 @@
 """Settings from the environment (SHOPLEDGER_ prefix) or a .env file."""
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +15,10 @@ class Settings(BaseSettings):
     port: int = 8000
     timezone: str = "Asia/Bangkok"
     import_batch_size: int = 1000
-    import_workers: int = min(2, os.cpu_count() or 1)  # processes for a big file import
+    # Processes for a big file import and the CLI's Import Data; unset: measured once per machine
+    # (services/import_workers.py) and kept in import_workers_file.
+    import_workers: int | None = None
+    import_workers_file: str = str(Path("var/import-workers.json").absolute())
     embedded_worker: bool = True
     huey_url: str = ""  # empty: a SQLite file beside the database (embedded); redis://... at scale
     # Names the job queue in its storage, so two deployments (or test runs) can share one Redis.

@@ -38,13 +38,13 @@ def init() -> None:
 @app.command("import")
 @domain_errors
 def import_file(path: Path, source: str = typer.Option("import", help="the source name orders are keyed by"),
-                workers: Optional[int] = typer.Option(None, help="processes to import with (default: the cores, at most 2)"),
+                workers: Optional[int] = typer.Option(None, min=1, help="processes to import with (default: SHOPLEDGER_IMPORT_WORKERS, else measured on this machine; a small file: 1)"),
                 as_json: bool = typer.Option(False, "--json")) -> None:
     """Import a JSON, NDJSON, CSV or XLSX file of orders. Exit 1 if some orders failed."""
     if (problem := source_name_problem(source)):
         raise DomainError("invalid_source", problem)  # every order would fail on it, so none is read
     settings = get_settings()
-    workers = workers or settings.import_workers
+    workers = _import_workers(workers or settings.import_workers, settings.import_workers_file, path)
     try:
         records = read_orders(path)
         if workers > 1:
@@ -59,6 +59,17 @@ def import_file(path: Path, source: str = typer.Option("import", help="the sourc
         raise typer.Exit(2) from None
     print_import_report(report.as_dict(), as_json)
     raise typer.Exit(1 if report.failed else 0)
+
+
+def _import_workers(override: Optional[int], cache: str, path: Path) -> int:
+    from shopledger.services.import_workers import default_workers
+
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # not readable: reading it will say why
+    return default_workers(override, Path(cache), size_bytes=size, measuring=lambda: typer.echo(
+        f"measuring how many processes import fastest on this machine (once; kept in {cache})", err=True))
 
 
 documents_app = typer.Typer(help="List documents, newest first; `documents xml` writes their e-Tax XML.")

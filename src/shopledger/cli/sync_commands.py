@@ -1,6 +1,7 @@
 """CLI: sources, Import Data (`sync`), past runs and the job worker."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -9,6 +10,7 @@ from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_import_report, print_list, table
 from shopledger.config import get_settings
 from shopledger.services import listing, sources
+from shopledger.services.import_workers import default_workers
 from shopledger.services.sync import run_source_sync
 
 source_app = typer.Typer(no_args_is_help=True, help="Sources to pull orders from.")
@@ -43,7 +45,10 @@ def source_list(as_json: bool = typer.Option(False, "--json")) -> None:
 def sync(name: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Import Data now: pull the source and reconcile every order. Exit 1 if some orders failed, 2 if the run failed."""
     load_connectors()
-    workers = get_settings().import_workers
+    settings = get_settings()
+    workers = default_workers(settings.import_workers, Path(settings.import_workers_file), measuring=lambda: typer.echo(
+        f"measuring how many processes import fastest on this machine (once; kept in {settings.import_workers_file})",
+        err=True))
     outcome = domain_errors(lambda: run_source_sync(default_engine(), name, workers=workers))()
     result = outcome.as_dict()
     if as_json:

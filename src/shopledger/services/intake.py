@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
-from shopledger.adapters.db import orders_repo
+from shopledger.adapters.db import orders_repo, statistics
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
 from shopledger.domain import limits
@@ -77,9 +77,47 @@ def take_orders(engine: Engine, records: Iterable[Incoming], *, source: str, act
                 batch_size: int = 1000, now: Callable[[], datetime] = utc_now) -> IntakeReport:
     """Import every good record; list each bad one with its reason."""
     report = IntakeReport()
+    kept = KeptStatistics(engine)
     for batch in readable_batches(records, batch_size, report):
         _take_batch(engine, batch, source, actor, now(), report)
+        kept.wrote(report)
+    kept.done()
     return report
+
+
+class KeptStatistics:
+    """The planner's statistics kept current while a run writes: every CHECK_EVERY orders
+    written, and at the end of a run that wrote at least END_CHECK_AT, the tables that grew to
+    twice their size since they were last analysed are analysed (adapters/db/statistics.py).
+    Without it, PostgreSQL plans a table grown by a bulk load as if it were still small."""
+
+    CHECK_EVERY = 10_000
+    END_CHECK_AT = 1_000
+
+    def __init__(self, engine: Engine):
+        self.engine, self._counted, self._unchecked = engine, 0, 0
+
+    def wrote(self, report: IntakeReport) -> None:
+        """`report`: the run's report so far (orders created and updated are counted)."""
+        written = report.created + report.updated
+        self._unchecked += written - self._counted
+        self._counted = written
+        if self._unchecked >= self.CHECK_EVERY:
+            self._check()
+
+    def done(self) -> None:
+        if self._unchecked >= self.END_CHECK_AT:
+            self._check()
+
+    def _check(self) -> None:
+        self._unchecked = 0
+        try:
+            analysed = statistics.refresh(self.engine)
+        except Exception:  # noqa: BLE001 - statistics only speed queries up: never fail an import on them
+            _log.exception("keeping the planner's statistics current failed")
+            return
+        if analysed:
+            _log.info("analysed %s", ", ".join(analysed))
 
 
 def readable_batches(records: Iterable[Incoming], size: int, report: IntakeReport) -> Iterator[list[Incoming]]:

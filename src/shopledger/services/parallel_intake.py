@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from sqlalchemy import Engine
 
-from shopledger.adapters.db.engine import make_engine, share_writer_gate
+from shopledger.adapters.db.engine import make_engine, reading, share_writer_gate
 from shopledger.adapters.lifeline import die_with_parent
 from shopledger.domain.clock import utc_now
 from shopledger.services.intake import (
-    Failure, Incoming, IntakeReport, readable_batches, skip_unchanged, take_changed,
+    Failure, Incoming, IntakeReport, KeptStatistics, readable_batches, skip_unchanged, take_changed,
 )
 
 _engine: Engine | None = None
@@ -39,6 +40,13 @@ def _take(records: list[tuple], source: str, actor: str) -> dict:
     changed = [(Incoming(position, external_id, data), digest) for position, external_id, data, digest in records]
     take_changed(_engine, changed, source, actor, utc_now(), report)
     return report.as_dict() | {"failed": [(f.external_id, f.reason, f.position) for f in report.failed]}
+
+
+def _ready(linger: float) -> None:
+    """A worker that has started, connected and lingered a moment (so each worker takes one)."""
+    with reading(_engine) as conn:
+        conn.exec_driver_sql("SELECT 1")
+    time.sleep(linger)
 
 
 class Taken:
@@ -75,11 +83,21 @@ class ParallelTaker:
         changed = skip_unchanged(self.engine, readable, self.source, report) if readable else []
         if not changed:
             return Taken(report, None)
+        plain = [(r.position, r.external_id, r.data, digest) for r, digest in changed]
+        return Taken(report, self._started().submit(_take, plain, self.source, self.actor))
+
+    def start(self) -> None:
+        """Start every worker now and wait until each is ready (they start at the first batch
+        with something new otherwise): the calibration times the import without the start-up."""
+        pool = self._started()
+        for ready in [pool.submit(_ready, 0.3) for _ in range(self.workers)]:
+            ready.result()
+
+    def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_start_worker,
                                              initargs=(self.url, self._gate, os.getpid()))
-        plain = [(r.position, r.external_id, r.data, digest) for r, digest in changed]
-        return Taken(report, self._pool.submit(_take, plain, self.source, self.actor))
+        return self._pool
 
     def close(self) -> None:
         if self._pool is not None:
@@ -96,13 +114,23 @@ class ParallelTaker:
 
 def take_orders_in_parallel(url: str, records: Iterable[Incoming], *, source: str, actor: str, workers: int = 2,
                             batch_size: int = 1000) -> IntakeReport:
-    report = IntakeReport()
-    pending: deque[Taken] = deque()  # oldest first, so failures are listed in file order
     with ParallelTaker(url, source=source, actor=actor, workers=workers) as taker:
-        for batch in readable_batches(records, batch_size, report):
-            if len(pending) > workers:
-                report.add(pending.popleft().result())
-            pending.append(taker.take(batch))
-        while pending:
+        report = feed(taker, records, batch_size)
+    return report
+
+
+def feed(taker: ParallelTaker, records: Iterable[Incoming], batch_size: int) -> IntakeReport:
+    """Hand every batch to the taker's workers, a few ahead, and add up their reports."""
+    report = IntakeReport()
+    kept = KeptStatistics(taker.engine)
+    pending: deque[Taken] = deque()  # oldest first, so failures are listed in file order
+    for batch in readable_batches(records, batch_size, report):
+        if len(pending) > taker.workers:
             report.add(pending.popleft().result())
+            kept.wrote(report)
+        pending.append(taker.take(batch))
+    while pending:
+        report.add(pending.popleft().result())
+        kept.wrote(report)
+    kept.done()
     return report

@@ -19,7 +19,7 @@ from shopledger.adapters.db.engine import writing
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.sync.connector import CONNECTORS, ConnectorRegistry, PulledPage, resume_from
-from shopledger.services.intake import Incoming, IntakeReport, take_orders
+from shopledger.services.intake import Incoming, IntakeReport, KeptStatistics, take_orders
 from shopledger.services.page_puller import pulled_on_process, pulled_on_thread
 from shopledger.services.parallel_intake import ParallelTaker, Taken
 
@@ -98,6 +98,7 @@ def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, flush_at
     gathered: list[PulledPage] = []
     handed: deque[tuple[object, list[PulledPage]]] = deque()
     ahead = taker.workers if taker else 0
+    kept = KeptStatistics(engine)
     try:
         for page in pages:
             gathered.append(page)
@@ -106,11 +107,14 @@ def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, flush_at
                 gathered = []
                 while len(handed) > ahead:
                     _settle(engine, source, *handed.popleft(), outcome, now)
+                    kept.wrote(outcome.report)
     finally:
         if gathered:  # a fault on a later page keeps what was already read
             handed.append(_hand_over(engine, source, gathered, outcome, now, taker))
         while handed:
             _settle(engine, source, *handed.popleft(), outcome, now)
+        kept.wrote(outcome.report)
+        kept.done()
 
 
 def _hand_over(engine: Engine, source, pages: list[PulledPage], outcome: RunOutcome, now, taker):
