@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHOPLEDGER_TEST_PG_URL ?=
 
-.PHONY: setup system assets run test test-fast lint bench topology clean
+.PHONY: setup system assets messages run test test-fast lint bench topology clean
 
 setup: system $(STAMP) assets
 
@@ -20,15 +20,24 @@ system:
 	  echo "system: installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "system: warning: missing Debian packages:$$missing (as root: apt-get install -y$$missing)" >&2; fi
 
-# htmx for the pages, pinned in package.json/package-lock.json and copied from npm's package
-# into the (git-ignored) static/vendor/. The pages work without it, so no npm is a warning.
+# The pages' front-end packages, pinned in package.json/package-lock.json and copied from npm's
+# packages into the (git-ignored) static/vendor/: htmx, and modern-normalize under our own
+# stylesheet. The pages work without them (no htmx: plain links; no normalize: the browser's own
+# defaults), so no npm is a warning.
 VENDOR := src/shopledger/web/static/vendor
-assets: $(VENDOR)/htmx.min.js
+assets: $(VENDOR)/.installed
 
-$(VENDOR)/htmx.min.js: package.json package-lock.json
+$(VENDOR)/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1 && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error; then \
-	  mkdir -p $(VENDOR) && cp node_modules/htmx.org/dist/htmx.min.js $@ && echo "assets: htmx installed in $(VENDOR)"; \
-	else echo "assets: warning: htmx not installed (npm missing or failed); the pages work without it" >&2; fi
+	  mkdir -p $(VENDOR) && cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js \
+	  && cp node_modules/modern-normalize/modern-normalize.css $(VENDOR)/modern-normalize.css \
+	  && touch $@ && echo "assets: htmx and modern-normalize installed in $(VENDOR)"; \
+	else echo "assets: warning: front-end packages not installed (npm missing or failed); the pages work without them" >&2; fi
+
+# The pages' message catalogue brought up to the words the code uses (docs/i18n.md): new words
+# appear untranslated in src/shopledger/web/locales/th/LC_MESSAGES/messages.po.
+messages: $(STAMP)
+	$(BIN)/python -m shopledger.web.catalogue
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)

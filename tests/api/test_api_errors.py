@@ -9,11 +9,15 @@ pytestmark = pytest.mark.db
 
 
 def test_unknown_route_is_404_not_found_problem(client, admin):
-    for path in ("/api/v1/nothing-here", "/no/such/page"):
-        response = client.get(path, headers=admin)
-        assert response.status_code == 404
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["code"] == "not_found"
+    response = client.get("/api/v1/nothing-here", headers=admin)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_unknown_page_is_a_404_page_not_json(client):
+    response = client.get("/no/such/page")  # tests/api/test_i18n_pages.py: in both languages
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
 
 
 def test_wrong_method_is_405_problem(client, admin):

@@ -1,4 +1,4 @@
-"""The merchant's pages: no token, Thai titles, everything a document must show."""
+"""The merchant's pages: no token, Thai titles (English by ?lang=en), everything a document must show."""
 from __future__ import annotations
 
 import pytest
@@ -19,8 +19,10 @@ def test_documents_page_lists_every_document(client, books):
     html = _page(client, "/")
     for number in books.values():
         assert f'href="/documents/{number}"' in html
-    assert "ใบเสร็จรับเงิน/ใบกำกับภาษี" in html and "Receipt / Tax invoice" in html
-    assert "ใบลดหนี้" in html and "ใบแจ้งหนี้" in html and "850.00" in html
+    assert "ใบเสร็จรับเงิน/ใบกำกับภาษี" in html and "Receipt / Tax invoice" not in html
+    assert "ใบลดหนี้" in html and "ใบแจ้งหนี้" in html and "฿850.00" in html and "20 พ.ย. 2569" in html
+    english = _page(client, "/?lang=en")
+    assert "Receipt / Tax invoice" in english and "Credit note" in english and "20 Nov 2026" in english
 
 
 def test_documents_page_when_empty(client):
@@ -53,7 +55,7 @@ def test_documents_page_pages_through(client, books, monkeypatch):
     monkeypatch.setattr(pages, "PAGE_SIZE", 3)
     first = _page(client, "/")   # newest first
     assert books["credit_note"] in first and books["void_invoice"] not in first and "?offset=3" in first
-    assert "1–3 จาก <span class=\"en\">of</span> 4" in first
+    assert "1–3 จาก 4" in first
     second = _page(client, "/?offset=3")
     assert books["void_invoice"] in second and books["credit_note"] not in second and "?offset=0" in second
 
@@ -67,8 +69,9 @@ def test_journal_and_trial_balance_pages(client, books):
     assert "ลูกหนี้การค้า" in journal and books["void_invoice"] in journal
     tb = _page(client, "/trial-balance")
     assert "งบทดลอง" in tb and "เงินฝากธนาคาร" in tb and "สมดุล" in tb
-    assert "ไม่ถูกต้อง" in _page(client, "/trial-balance?as_of=soon")
-    assert "1 ธันวาคม 2569" in _page(client, "/trial-balance?as_of=2026-12-01")
+    assert "ไม่ใช่วันที่" in _page(client, "/trial-balance?as_of=soon")
+    assert "1 ธ.ค. 2569" in _page(client, "/trial-balance?as_of=2026-12-01")
+    assert "1 Dec 2026" in _page(client, "/trial-balance?as_of=2026-12-01&lang=en")
 
 
 def test_pages_use_the_vendored_htmx_only_when_it_is_there(client, books, tmp_path, monkeypatch):

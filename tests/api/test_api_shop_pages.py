@@ -52,18 +52,22 @@ def test_orders_page_with_badges_a_filter_and_the_stuck_view(engine, client):
     filtered = _page(client, "/orders?status=shipped")
     assert "import/U-1" in filtered and "import/S-1" not in filtered
     stuck = _page(client, "/orders?stuck=true")
-    assert "import/S-1" in stuck and "import/U-1" not in stuck and "not shipped" in stuck
-    assert "is not a display status" in _page(client, "/orders?status=lost")
+    assert "import/S-1" in stuck and "import/U-1" not in stuck and "ยังไม่จัดส่ง" in stuck
+    assert "ไม่รู้จักสถานะ" in _page(client, "/orders?status=lost")
+    assert "Paid 10 days ago, not shipped" in _page(client, "/orders?stuck=true&lang=en")
+    assert "is not a status we know" in _page(client, "/orders?status=lost")  # English is remembered
 
 
 def test_order_page_with_timeline_documents_and_tracking_link(engine, client):
     _shop(engine)
     html = _page(client, "/orders/import/U-1")
     assert "คำสั่งซื้อ import:U-1" in html and 'data-status="shipped"' in html
-    assert 'class="tracking"' in html and "KEX77" in html and "Kerry Express" in html
+    assert 'class="tracking"' in html and "KEX77" in html and "เคอรี่ เอ็กซ์เพรส" in html
     assert 'href="/documents/IV-' in html and "ใบแจ้งหนี้" in html
-    assert "fulfillment_status unfulfilled -&gt; shipped" in html and "clerk" in html
+    assert "จัดส่งกับ เคอรี่ เอ็กซ์เพรส" in html and "clerk" in html
     assert "น้ำผึ้งป่า 1 ลิตร" in html and "ไม่พบ" in _page(client, "/orders/import/NOPE", status=404)
+    english = _page(client, "/orders/import/U-1?lang=en")
+    assert "Shipped with Kerry Express" in english and "fulfillment_status" not in english
 
 
 def test_stock_page_highlights_low_and_oversold(engine, client):
@@ -76,8 +80,10 @@ def test_stock_page_highlights_low_and_oversold(engine, client):
 def test_alerts_page(engine, client):
     _shop(engine)
     html = _page(client, "/alerts")
-    assert "คำสั่งซื้อค้าง" in html and 'href="/orders/import/S-1"' in html and "ship them or cancel them" in html
-    assert 'href="/orders?stuck=true&amp;rule=unshipped"' in html and "1 order not shipped after 2 days" in html
+    assert "คำสั่งซื้อค้าง" in html and 'href="/orders/import/S-1"' in html and "จัดส่ง หรือยกเลิกคำสั่งซื้อ" in html
+    assert 'href="/orders?stuck=true&amp;rule=unshipped"' in html and "ยังไม่จัดส่งเกิน 2 วัน: 1 คำสั่งซื้อ" in html
+    english = _page(client, "/alerts?lang=en")
+    assert "Ship them or cancel them" in english and "1 order not shipped after 2 days" in english
     assert 'data-kind="oversell"' in html and 'data-kind="low_stock"' in html
 
 
@@ -96,12 +102,13 @@ def test_alerts_page_says_the_company_is_not_set_up(client):
 def test_import_data_button_queues_a_run_and_shows_the_runs(engine, client, queued_runs):
     _demo_source(engine)
     html = _page(client, "/sources")
-    assert "demo-shop" in html and 'action="/sources/demo-shop/sync"' in html and "Import Data" in html
+    assert "demo-shop" in html and 'action="/sources/demo-shop/sync"' in html and "นำเข้าข้อมูล" in html
+    assert "Import Data" in _page(client, "/sources?lang=en") and "นำเข้าข้อมูล" in _page(client, "/sources?lang=th")
     answer = client.post("/sources/demo-shop/sync", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == f"/sync-runs?queued={queued_runs[0]}"
     assert len(queued_runs) == 1
     runs = _page(client, answer.headers["location"])
-    assert f'id="run-{queued_runs[0]}"' in runs and "queued" in runs and 'hx-trigger="every 3s"' in runs
+    assert f'id="run-{queued_runs[0]}"' in runs and "รอคิว" in runs and 'hx-trigger="every 3s"' in runs
     assert "ไม่พบ" in client.post("/sources/nope/sync").text and queued_runs == [queued_runs[0]]
 
 
@@ -118,5 +125,5 @@ def test_sync_runs_page_shows_counts_and_failures(engine, client):
     assert run_source_sync(engine, "demo-shop", extra_settings={"http_client": client}).report.created == 30
     assert run_source_sync(engine, "broken", extra_settings={"http_client": client}).status == "failed"
     html = _page(client, "/sync-runs")
-    assert 'id="run-1"' in html and "<td class=\"num\">30</td>" in html and "succeeded" in html
+    assert 'id="run-1"' in html and '<td class="num" data-label="สร้างใหม่">30</td>' in html and "สำเร็จ" in html
     assert "broken" in html and "badge-void" in html and 'hx-trigger' not in html

@@ -62,13 +62,16 @@ def stuck_segments(conn: Connection, rules: StuckRules, now: datetime, failures:
         found.append(Segment("stuck_order", count, fetch, stream, code, iso(oldest),
                              f"/orders?stuck=true&rule={code}",
                              {"reason": f"{count:,} order{'s' if count != 1 else ''} {title} after {waited(threshold)}",
-                              "action": action, "command": f"shopledger orders --stuck --rule {code}"}))
+                              "action": action, "command": f"shopledger orders --stuck --rule {code}",
+                              "message": {"reason": f"group.{code}", "action": f"group.{code}",
+                                          "params": {"count": count, "after": int(threshold.total_seconds())}}}))
     return found
 
 
 def stuck_alert(row, reason) -> dict:
     return {"kind": reason.kind, "subject": f"{row.source}:{row.external_id}", "reason": reason.reason,
-            "since": iso(reason.since), "action": reason.action, "code": reason.code}
+            "since": iso(reason.since), "action": reason.action, "code": reason.code,
+            "message": {"reason": reason.message, "action": reason.message, "params": reason.params}}
 
 
 def page_of(segments: list[Segment], limit: int, offset: int) -> list[dict]:
@@ -94,8 +97,11 @@ def every(segments: list[Segment]) -> Iterator[dict]:
 def group_of(segment: Segment, examples: int = 3) -> dict:
     """What a person reads about a segment: how many, since when, what to do, where to look."""
     first = segment.fetch(0, examples)
+    one = first[0].get("message") if first else None
+    message = one if segment.count == 1 and one else {
+        "reason": "group.count", "action": one["action"] if one else "", "params": {"count": segment.count}}
     group = {"kind": segment.kind, "code": segment.code, "count": segment.count, "since": segment.oldest,
              "reason": first[0]["reason"] if segment.count == 1 else f"{segment.count:,} alerts",
              "action": first[0]["action"] if first else "", "link": segment.link,
-             "subjects": [a["subject"] for a in first]}
+             "subjects": [a["subject"] for a in first], "message": message}
     return group | segment.extra

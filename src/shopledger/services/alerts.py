@@ -5,12 +5,17 @@ orders, stock positions, products created from an unknown SKU, failed sync runs)
 alert state. Only what cannot be derived later is stored (alerts table): COD statement rows
 that did not match and books conflicts; those stay open until resolved.
 
+Each alert also carries `message`: {reason, action, params}, the keys of its sentences and the
+facts in them, from which the pages say the reason and the action in the person's language
+(web/ui/messages.py); `reason` and `action` stay the English sentences of the CLI and REST API.
+
 Stuck orders are counted and read per rule in the database (services/alert_segments.py):
 a page or the stream of all alerts never holds every stuck order, and the grouped view
 (`alert_groups`) says how many each rule holds instead of listing them.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -84,8 +89,15 @@ def stored_alerts(engine: Engine, kind: str, limit: int) -> list[dict]:
         return [_stored_view(row) for row in alerts_repo.open_rows(conn, [kind], limit=limit)]
 
 
-def _alert(kind: str, subject: str, reason: str, since: datetime | None, action: str, **extra) -> dict:
-    return {"kind": kind, "subject": subject, "reason": reason, "since": iso(since), "action": action} | extra
+def _alert(kind: str, subject: str, reason: str, since: datetime | None, action: str, message: dict | None = None,
+           **extra) -> dict:
+    return {"kind": kind, "subject": subject, "reason": reason, "since": iso(since), "action": action,
+            "message": message or message_of(kind)} | extra
+
+
+def message_of(reason: str, params: dict | None = None, action: str | None = None) -> dict:
+    """An alert's sentences as keys and facts (web/ui/messages.py words them)."""
+    return {"reason": reason, "action": action or reason, "params": params or {}}
 
 
 def _company(conn: Connection) -> list[dict]:
@@ -99,7 +111,10 @@ def _company(conn: Connection) -> list[dict]:
               f"so the documents issued now go out without {'it' if one else 'them'}")
     if "tax_id" in missing:
         reason += " (a tax invoice must show the seller's tax id)"
-    return [_alert("company_not_set_up", "company", reason, None, how_to_set(missing))]
+    key = "company_not_set_up.tax_id" if "tax_id" in missing else "company_not_set_up"
+    params = {"missing": missing, "command": how_to_set(missing).removeprefix("set it with "), "count": len(missing)}
+    return [_alert("company_not_set_up", "company", reason, None, how_to_set(missing),
+                   message_of(key, params, "company_not_set_up"))]
 
 
 def _sync_failures(conn: Connection, rules: StuckRules, now: datetime, failures: dict) -> list[dict]:
@@ -110,13 +125,15 @@ def _sync_failures(conn: Connection, rules: StuckRules, now: datetime, failures:
         if run.status == "failed":
             found.append(_alert("sync_failed", run.source, f"the last sync of {run.source} failed: {run.error}",
                                 run.ended_at or run.started_at,
-                                "check the source's address and token, then run the sync again"))
+                                "check the source's address and token, then run the sync again",
+                                message_of("sync_failed.source", {"source": run.source, "error": run.error})))
     stored = {(row.source, row.external_id): row for row in shop_reads.order_rows_by_key(conn, failures)}
     for (source, external_id), (why, when) in sorted(failures.items()):
         row = stored.get((source, external_id))
         if row is None:
             found.append(_alert("sync_failed", f"{source}:{external_id}", f"last sync failed: {why}", when,
-                                "fix the order at its source, then run the sync again"))
+                                "fix the order at its source, then run the sync again",
+                                message_of("sync_failed.order", {"why": why})))
         else:
             found += [stuck_alert(row, r) for r in stuck_reasons(facts_of(row, 0, (why, when)), rules, now)
                       if r.kind == "sync_failed"]
@@ -133,7 +150,8 @@ def _stock(conn: Connection, products: list) -> list[dict]:
             if since is None:  # not noted (a row written another way): replay its movements
                 since = shop_reads.available_fell_at(conn, product.sku, position.available,
                                                      -1 if oversold else product.low_stock_at, product.created_at)
-            found.append(_alert(str(alert.kind), alert.subject, alert.reason, since, alert.action))
+            found.append(_alert(str(alert.kind), alert.subject, alert.reason, since, alert.action,
+                                message_of(str(alert.kind), alert.params)))
     return found
 
 
@@ -143,7 +161,8 @@ def _unknown_skus(conn: Connection, products: list) -> list[dict]:
     found = []
     for product in unknown:
         alert = unknown_sku_alert(product.sku, sellers.get(product.sku, "(unknown)"), product.created_at)
-        found.append(_alert(str(alert.kind), alert.subject, alert.reason, alert.since, alert.action))
+        found.append(_alert(str(alert.kind), alert.subject, alert.reason, alert.since, alert.action,
+                            message_of(str(alert.kind), alert.params)))
     return found
 
 
@@ -157,4 +176,38 @@ def _stored(conn: Connection, kind: str) -> Segment:
 
 
 def _stored_view(row) -> dict:
-    return _alert(row.kind, row.subject, row.reason, row.since, row.action, id=row.id)
+    return _alert(row.kind, row.subject, row.reason, row.since, row.action, stored_message(row), id=row.id)
+
+
+# A stored alert keeps the English sentence it was raised with; its sentence's key is in its
+# `key` (cod.py: cod_mismatch:<courier>:<tracking>:<code>; order_books.py: <code>:<order>) and its
+# facts in the sentence our own code wrote. What cannot be read back is shown as it was stored.
+_COD_ROW = re.compile(r" statement (?P<statement>.+), line (?P<line>\d+): (?P<why>.*)$", re.S)
+_COD_AMOUNTS = re.compile(r"expected (?P<expected>-?[\d.]+), statement says (?P<got>-?[\d.]+)")
+_BOOKS = {
+    "receipted_order_unpaid": re.compile(r"^order is (?P<status>\S+) but receipt (?P<receipt>\S+) was issued$"),
+    "receipted_amount_changed": re.compile(r"total now (?P<total>-?[\d.]+)\) since receipt (?P<receipt>\S+) "
+                                           r"\((?P<receipt_total>-?[\d.]+)\)"),
+    "paid_after_cancellation": re.compile(r""),
+    "refund_without_receipt": re.compile(r""),
+}
+
+
+def stored_message(row) -> dict:
+    if row.kind == "cod_mismatch":
+        parts = row.key.split(":")
+        found = _COD_ROW.search(row.reason)
+        if len(parts) >= 4 and found:
+            code, place = parts[-1], ":".join(parts[2:-1])
+            params = {"courier": parts[1], "statement": found["statement"], "line": int(found["line"]),
+                      "tracking": "" if "#" in place else place, "why": found["why"]}
+            amounts = _COD_AMOUNTS.search(found["why"]) if code == "amount_differs" else None
+            if code != "amount_differs" or amounts:
+                return message_of(f"cod_mismatch.{code}", params | (amounts.groupdict() if amounts else {}),
+                                  "cod_mismatch")
+    elif row.kind == "books_conflict":
+        code = row.key.split(":", 1)[0]
+        found = _BOOKS[code].search(row.reason) if code in _BOOKS else None
+        if found:
+            return message_of(f"books_conflict.{code}", found.groupdict())
+    return message_of(row.kind, {"why": row.reason})

@@ -13,7 +13,7 @@ from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.config import get_settings
 from shopledger.demo.shop_source import MOUNT_PATH
 from shopledger.demo_shop.mounted import demo_shop_app
-from shopledger.web import errors, security
+from shopledger.web import errors, i18n, security
 from shopledger.web.api import (accounting, alerts, cod, documents, imports, journal, orders, orders_write, push, reports,
                                 shipping, settings, sources, stock, tokens)
 from shopledger.web.api.schemas import Health
@@ -39,6 +39,7 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     app.state.enqueue_sync = enqueue_sync or _enqueue_with_huey
     load_connectors()
     errors.install(app)
+    i18n.install(app)  # pages in Thai or English: ?lang= remembered in a cookie (docs/i18n.md)
     security.install(app, [*settings.trusted_hosts(), *extra_hosts])
     app.include_router(_api())
     app.include_router(push.router, prefix="/api/v1")  # signed by the shop, not by a bearer token

@@ -1,6 +1,7 @@
 """Every error of the web door as RFC 9457 problem+json, with a stable snake_case `code`.
 
-Mapped once, here: a DomainError answers with its own status (404 NotFound, 409 Conflict,
+Mapped once, here (a page's path answers a page in the person's language instead:
+web/ui/error_pages.py; API paths, static files and the demo shop keep problem+json): a DomainError answers with its own status (404 NotFound, 409 Conflict,
 422 otherwise), a request that does not parse with 422 `invalid_request`, the framework's
 HTTP errors by their status (404 `not_found` for an unknown route, 405
 `method_not_allowed`, ...), every database connection in use with 503 `unavailable` and
@@ -21,6 +22,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shopledger.domain.errors import DomainError
+from shopledger.web.i18n import is_page
 
 log = logging.getLogger("shopledger.web")
 
@@ -111,11 +113,24 @@ def _title(status: int) -> str:
         return "Error"
 
 
-def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
+def _page(request: Request, status: int, headers: dict[str, str] | None = None):
+    """The page for an error on a page's path; None on an API path (it answers problem+json)."""
+    if not is_page(request.url.path):
+        return None
+    from shopledger.web.ui.error_pages import error_page
+
+    return error_page(request, status, headers)
+
+
+def _domain_error(request: Request, error: DomainError) -> JSONResponse:
+    if (page := _page(request, error.status, getattr(error, "headers", None))) is not None:
+        return page
     return problem(error.status, error.code, error.message, _jsonable(error.details), getattr(error, "headers", None))
 
 
-def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+def _invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+    if (page := _page(request, 422)) is not None:
+        return page
     errors = [{"loc": [str(part) for part in e.get("loc", ())], "msg": e.get("msg", ""), "type": e.get("type", "")}
               for e in error.errors()]
     where = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:3])
@@ -123,6 +138,8 @@ def _invalid_request(_request: Request, error: RequestValidationError) -> JSONRe
 
 
 def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if (page := _page(request, error.status_code, getattr(error, "headers", None))) is not None:
+        return page
     code = _CODES_BY_STATUS.get(error.status_code) or _title(error.status_code).lower().replace(" ", "_")
     if error.status_code == 404 and error.detail in (None, "Not Found"):
         detail = f"nothing at {request.url.path}"
@@ -138,12 +155,16 @@ RETRY_AFTER_SECONDS = 1
 
 def _busy(request: Request, error: Exception) -> JSONResponse:
     log.warning("no database connection free for %s %s: %s", request.method, request.url.path, error)
+    if (page := _page(request, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)})) is not None:
+        return page
     return problem(503, "unavailable", "the server is busy (every database connection is in use); try again shortly",
                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    if (page := _page(request, 500)) is not None:
+        return page
     return problem(500, "internal_error", "something went wrong on our side; it has been logged")
 
 

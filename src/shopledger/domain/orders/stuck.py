@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from shopledger.domain.errors import DomainError
@@ -100,13 +100,17 @@ class OrderFacts:
 
 @dataclass(frozen=True, slots=True)
 class StuckReason:
-    """`kind` is the alert kind (interfaces.md): stuck_order, or sync_failed."""
+    """`kind` is the alert kind (interfaces.md): stuck_order, or sync_failed. `message` names the
+    sentence (`stuck.unshipped_cod`, ...) and `params` its facts (`ago`: seconds waited), so a page
+    can say `reason` in the person's language."""
 
     code: str
     reason: str
     action: str
     since: datetime
     kind: str = "stuck_order"
+    message: str = ""
+    params: dict = field(default_factory=dict, hash=False)
 
 
 def waited(delta: timedelta) -> str:
@@ -120,8 +124,9 @@ def waited(delta: timedelta) -> str:
     return f"{minutes} minute" + ("s" if minutes != 1 else "")
 
 
-# (code, since, reason with {ago}, action); since None: we do not know when the state began.
-_Hit = tuple[str, datetime | None, str, str]
+# (code, since, reason with {ago}, action[, message]); since None: we do not know when the state
+# began; the message is `stuck.<code>` unless a variant says more (`stuck.unshipped_cod`).
+_Hit = tuple[str, datetime | None, str, str] | tuple[str, datetime | None, str, str, str]
 Rule = Callable[[OrderFacts], _Hit | None]
 
 
@@ -144,7 +149,7 @@ def _unshipped(f: OrderFacts) -> _Hit | None:
         return None
     if f.is_cod:
         return ("unshipped", f.placed_at, "COD order placed {ago} ago, not shipped",
-                "ship it or cancel it")
+                "ship it or cancel it", "stuck.unshipped_cod")
     if f.payment_status is not P.PAID:
         return None
     return ("unshipped", f.paid_at or f.status_since or f.placed_at, "paid {ago} ago, not shipped",
@@ -203,6 +208,7 @@ class Waiting:
     since: datetime | None
     reason: str  # with {ago}
     action: str
+    message: str = ""
 
     @property
     def axis(self) -> str:
@@ -211,7 +217,8 @@ class Waiting:
 
 def waits(facts: OrderFacts) -> list[Waiting]:
     """Every waiting state this order is in, whatever the thresholds, in rule order."""
-    return [Waiting(hit[0], hit[1], hit[2], hit[3]) for _, rule in _RULES if (hit := rule(facts)) is not None]
+    return [Waiting(*hit[:4], hit[4] if len(hit) > 4 else f"stuck.{hit[0]}")
+            for _, rule in _RULES if (hit := rule(facts)) is not None]
 
 
 def cutoffs(rules: StuckRules, now: datetime) -> dict[str, datetime]:
@@ -228,12 +235,14 @@ def _sync_failed(facts: OrderFacts, rules: StuckRules, now: datetime) -> list[St
     if not facts.last_sync_failed or threshold is None or now - since < threshold:
         return []
     return [StuckReason("sync_failed", f"last sync failed: {facts.last_sync_failed}",
-                        "fix the order at its source, then run the sync again", since, "sync_failed")]
+                        "fix the order at its source, then run the sync again", since, "sync_failed",
+                        "sync_failed.order", {"why": facts.last_sync_failed})]
 
 
 def stuck_reasons(facts: OrderFacts, rules: StuckRules, now: datetime) -> list[StuckReason]:
     """Every reason this order is stuck at `now` (an empty list: it is not)."""
     limits = cutoffs(rules, now)
-    found = [StuckReason(w.code, w.reason.format(ago=waited(now - w.since)), w.action, w.since)
+    found = [StuckReason(w.code, w.reason.format(ago=waited(now - w.since)), w.action, w.since,
+                         message=w.message, params={"ago": int((now - w.since).total_seconds())})
              for w in waits(facts) if w.code in limits and w.since is not None and w.since <= limits[w.code]]
     return found + _sync_failed(facts, rules, now)

@@ -1,11 +1,12 @@
 """Stock alerts a merchant reads: low stock, oversell, and a SKU nobody had set up.
 
-Sentences, not codes, because they land as-is in `shopledger alerts` and on the dashboard
-(interfaces.md: kind, subject, reason, action).
+Sentences, not codes, because they land as-is in `shopledger alerts` and the REST API
+(interfaces.md: kind, subject, reason, action); `params` carries the facts in them, so the
+pages can say the same in the person's language.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ class StockAlert:
     reason: str
     action: str
     since: datetime | None = None
+    params: dict = field(default_factory=dict, hash=False)
 
 
 def _label(sku: str, name: str) -> str:
@@ -44,13 +46,16 @@ def stock_alerts(sku: str, name: str, position: StockPosition,
             StockAlertKind.OVERSELL, sku,
             f"{_label(sku, name)} is oversold by {-available}: "
             f"{position.on_hand} on hand, {position.reserved} reserved",
-            "receive more stock, or tell the buyers waiting for it")]
+            "receive more stock, or tell the buyers waiting for it",
+            params={"product": [sku, name], "by": -available, "on_hand": position.on_hand,
+                    "reserved": position.reserved})]
     if low_stock_at is not None and available <= low_stock_at:
         return [StockAlert(
             StockAlertKind.LOW_STOCK, sku,
             f"{_label(sku, name)} has {available} available, "
             f"at or below the low-stock level of {low_stock_at}",
-            "order more from the supplier")]
+            "order more from the supplier",
+            params={"product": [sku, name], "available": available, "level": low_stock_at})]
     return []
 
 
@@ -61,4 +66,4 @@ def unknown_sku_alert(sku: str, order_ref: str, since: datetime | None = None) -
         f"order {order_ref} sold {sku}, which was not a product; "
         "it was created with no stock and no cost",
         "set its name, price and cost, then receive or count its stock",
-        since)
+        since, {"order": order_ref, "sku": sku})

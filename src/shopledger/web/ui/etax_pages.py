@@ -20,8 +20,10 @@ def document_xml(request: Request, number: str, engine: Engine = Depends(engine_
         xml = etax.document_xml(engine, number)
     except DomainError as error:
         if error.status == 404:
-            return templates.TemplateResponse(request, "not_found.html", {"what": f"เอกสาร {number}"}, status_code=404)
-        return Response(f"e-Tax XML ของ {number} ออกไม่ได้ (cannot be written): {error.message}\n",
-                        status_code=error.status, media_type="text/plain; charset=utf-8")
+            return templates.TemplateResponse(request, "not_found.html", {"what": "document", "ident": number},
+                                              status_code=404)
+        # The checks' reasons are the product's own English words, as the CLI and the API give them.
+        return templates.TemplateResponse(request, "etax_refused.html", {"number": number, "why": error.message},
+                                          status_code=error.status)
     return Response(xml, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{number}.xml"'})

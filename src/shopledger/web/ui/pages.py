@@ -8,7 +8,7 @@ redirect (so a reload does not repeat them); a POST from another site's page is 
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,7 +16,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, Engine
 
 from shopledger.adapters.db import reads
-from shopledger.domain.clock import BANGKOK
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.limits import MAX_SEARCH
 from shopledger.domain.orders.status import DisplayStatus
@@ -24,15 +23,10 @@ from shopledger.services import alerts, listing, order_views, sources
 from shopledger.services.listing import Page as Listed
 from shopledger.services.sync import queue_run
 from shopledger.web.deps import engine_of, read_conn
-from shopledger.web.ui.view import make_templates, thai_date
+from shopledger.web.ui.view import make_templates
 
 PAGE_SIZE = 50
 STORED_SHOWN = 50
-ALERT_KINDS = {"company_not_set_up": ("ยังไม่ได้ตั้งค่าบริษัท", "Company not set up"),
-               "stuck_order": ("คำสั่งซื้อค้าง", "Stuck order"), "sync_failed": ("นำเข้าไม่สำเร็จ", "Sync failed"),
-               "oversell": ("ขายเกินสต็อก", "Oversold"), "low_stock": ("สินค้าใกล้หมด", "Low stock"),
-               "unknown_sku": ("รหัสสินค้าที่ไม่รู้จัก", "Unknown SKU"), "cod_mismatch": ("ยอด COD ไม่ตรง", "COD mismatch"),
-               "books_conflict": ("บัญชีไม่ตรงกัน", "Books conflict")}
 GOOD = {"completed", "delivered", "succeeded"}
 BAD = {"cancelled", "refunded", "returned", "failed"}
 
@@ -56,7 +50,7 @@ def documents_page(request: Request, offset: int = Query(0, ge=0), engine: Engin
 def document_page(request: Request, number: str, conn: Connection = Depends(read_conn)):
     doc = reads.document(conn, number)
     if doc is None:
-        return templates.TemplateResponse(request, "not_found.html", {"what": f"เอกสาร {number}"}, status_code=404)
+        return _not_found(request, "document", number)
     return templates.TemplateResponse(request, "document.html", {"nav": "documents", "doc": doc, "p": doc["particulars"]})
 
 
@@ -76,13 +70,13 @@ def trial_balance_page(request: Request, as_of: str = "", conn: Connection = Dep
                                                                       "problem": problem})
 
 
-def _day(text: str) -> tuple[date | None, str | None]:
+def _day(text: str) -> tuple[date | None, dict | None]:
     if not text:
         return None, None
     try:
         return date.fromisoformat(text), None
-    except ValueError:
-        return None, f"วันที่ไม่ถูกต้อง (not a date): {text!r}; showing every entry"
+    except ValueError:  # the notice is worded by the page (web/ui/messages.py NOTICES)
+        return None, {"code": "invalid_date", "value": text}
 
 
 # -- running the shop ----------------------------------------------------------------------
@@ -96,7 +90,8 @@ def orders_page(request: Request, status: str = "", stuck: bool = False, rule: s
         found = order_views.orders_page(engine, status=status or None, stuck=stuck, rule=rule or None,
                                         search=search, limit=PAGE_SIZE, offset=offset)
     except DomainError as error:  # an unknown status or rule: a notice on a 200 page, every order shown
-        problem, status, rule = error.message, "", ""
+        problem = {"code": error.code, "value": status if error.code == "invalid_status" else rule}
+        status, rule = "", ""
         found = order_views.orders_page(engine, stuck=stuck, search=search, limit=PAGE_SIZE, offset=offset)
     return templates.TemplateResponse(request, "orders.html", {
         "nav": "orders", "orders": found.items, "status": status, "stuck": stuck or bool(rule), "rule": rule,
@@ -108,7 +103,7 @@ def order_page(request: Request, source: str, external_id: str, engine: Engine =
     try:
         order = order_views.order_detail(engine, source, external_id)
     except NotFound:
-        return _not_found(request, f"คำสั่งซื้อ {source}:{external_id}")
+        return _not_found(request, "order", f"{source}:{external_id}")
     return templates.TemplateResponse(request, "order.html", {"nav": "orders", "o": order, "data": order["data"]})
 
 
@@ -136,7 +131,7 @@ def resolve_alert(request: Request, alert_id: int, engine: Engine = Depends(engi
     try:
         alerts.resolve_alert(engine, alert_id)
     except NotFound:
-        return _not_found(request, f"การแจ้งเตือน {alert_id}")
+        return _not_found(request, "alert", alert_id)
     return RedirectResponse("/alerts", status_code=303)
 
 
@@ -153,7 +148,7 @@ def import_data(request: Request, name: str, engine: Engine = Depends(engine_of)
     try:
         run_id = queue_run(engine, name)
     except NotFound:
-        return _not_found(request, f"แหล่งข้อมูล {name}")
+        return _not_found(request, "source", name)
     request.app.state.enqueue_sync(run_id)
     return RedirectResponse(f"/sync-runs?queued={run_id}", status_code=303)
 
@@ -168,8 +163,9 @@ def sync_runs_page(request: Request, queued: int | None = None, offset: int = Qu
                                       | _paged(found, offset))
 
 
-def _not_found(request: Request, what: str):
-    return templates.TemplateResponse(request, "not_found.html", {"what": what}, status_code=404)
+def _not_found(request: Request, what: str, ident: object):
+    """`what`: document, order, alert, source (web/ui/messages.py NOT_FOUND words it)."""
+    return templates.TemplateResponse(request, "not_found.html", {"what": what, "ident": ident}, status_code=404)
 
 
 def _same_site(request: Request) -> bool:
@@ -184,19 +180,9 @@ def _refused(request: Request):
     return templates.TemplateResponse(request, "refused.html", {}, status_code=403)
 
 
-def when(value: object) -> str:
-    """An instant as the merchant reads it: Thai date and Bangkok time ('20 พฤศจิกายน 2569 10:15')."""
-    if not value:
-        return ""
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    moment = moment.astimezone(BANGKOK) if moment.tzinfo else moment
-    return f"{thai_date(moment.date())} {moment:%H:%M}"
-
-
 def tone(status: str) -> str:
     """The badge a status wears: green when done, red when it went wrong, plain otherwise."""
     return "badge-issued" if status in GOOD else "badge-void" if status in BAD else ""
 
 
-templates.env.filters.update(when=when)
-templates.env.globals.update(tone=tone, alert_kind=lambda kind: ALERT_KINDS.get(kind, (kind, kind)))
+templates.env.globals.update(tone=tone)

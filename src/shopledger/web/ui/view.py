@@ -1,58 +1,46 @@
-"""How pages show things: the template set and its filters (baht, Thai dates, labels)."""
+"""How pages show things: the template set, its language, and the filters every template uses.
+
+Each page is rendered in the person's language (`web/i18n.py` chooses it): the context carries
+`lang`, `tr` and the catalogue's callables, so `{% trans %}`/`_()` in a template, the filters
+below and the words of codes all speak it. docs/i18n.md says how a new page uses them.
+
+Filters: `money` (฿1,234.50), `number`, `day` (27 พ.ย. 2569 / 27 Nov 2026), `when` (day and
+Bangkok time), `month`, `duration`, `document_date` (a Thai document's own date, month in full),
+`data` (the person's own words, marked as data), `segment`, `rate`, `line_amount`.
+Globals: `word(group, code)`, `carrier(code_or_name)`, `account(code, name_th, name_en)`, `alert_reason(alert)`,
+`alert_action(alert)`, `event_lines(event, order)`, `actor(text)`, `entry_words(entry)`,
+`notice(code, value)`, `not_found(what, id)`, `languages` (the switch), `branch(code)`.
+"""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from starlette.requests import Request
 
-from shopledger.domain.accounting.chart import DEFAULT_CHART
-from shopledger.domain.accounting.particulars import TITLES, branch_label
+from shopledger.web import i18n
+from shopledger.web.i18n import N_, Translator
+from shopledger.web.ui import formats, messages, words
 
 WEB_DIR = Path(__file__).resolve().parent.parent
-HTMX_FILE = WEB_DIR / "static" / "vendor" / "htmx.min.js"
+VENDOR_DIR = WEB_DIR / "static" / "vendor"
+HTMX_FILE = VENDOR_DIR / "htmx.min.js"
+NORMALIZE_FILE = VENDOR_DIR / "modern-normalize.css"
 
-THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-               "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
-STATUS_LABELS = {"issued": ("ออกแล้ว", "Issued"), "void": ("ยกเลิก", "Void")}
-ACCOUNT_NAMES = {a.code: (a.name_th, a.name_en) for a in DEFAULT_CHART}
-
-
-def baht(value: object) -> str:
-    """'1234.5' -> '1,234.50'; blank for nothing."""
-    if value is None or value == "":
-        return ""
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return str(value)
-
-
-def thai_date(value: object) -> str:
-    """'2026-11-20' -> '20 พฤศจิกายน 2569' (Buddhist era, as Thai documents are dated)."""
-    if not value:
-        return ""
-    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    return f"{day.day} {THAI_MONTHS[day.month - 1]} {day.year + 543}"
-
-
-def kind_label(kind: str) -> tuple[str, str]:
-    return TITLES.get(kind, (kind, kind))
-
-
-def status_label(status: str) -> tuple[str, str]:
-    return STATUS_LABELS.get(status, (status, status))
-
-
-def account_name(code: str) -> tuple[str, str]:
-    return ACCOUNT_NAMES.get(code, ("", ""))
+HEAD_OFFICE = N_("Head office")
+BRANCH = N_("Branch %(number)s")
 
 
 def htmx_available() -> bool:
     """htmx is progressive here: without the vendored file the pages work as plain links."""
     return HTMX_FILE.is_file()
+
+
+def normalize_available() -> bool:
+    return NORMALIZE_FILE.is_file()
 
 
 def line_amount(line: dict) -> str:
@@ -76,11 +64,67 @@ def rate(value: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _tr(context) -> Translator:
+    return context.get("tr") or Translator(i18n.DEFAULT_LANGUAGE)
+
+
+def _lang(context) -> str:
+    return context.get("lang") or i18n.DEFAULT_LANGUAGE
+
+
+def page_context(request: Request) -> dict:
+    """What every page's template gets: its language, the catalogue, the language switch."""
+    lang = i18n.language_of(request)
+    switch = [{"code": code, "name": i18n.LANGUAGE_NAMES[code], "url": i18n.switch_url(request, code),
+               "current": code == lang} for code in i18n.LANGUAGES]
+    return {"lang": lang, "tr": Translator(lang), "languages": switch} | i18n.jinja_callables(lang)
+
+
+def _filters() -> dict:
+    def by_lang(format_function):
+        @pass_context
+        def shown(context, value, *args):
+            return format_function(value, _lang(context), *args)
+        return shown
+
+    return {"money": by_lang(formats.money), "number": by_lang(formats.number), "day": by_lang(formats.day),
+            "when": by_lang(formats.moment), "month": by_lang(formats.month), "duration": by_lang(formats.duration),
+            "document_date": formats.document_date, "data": messages.data, "command": messages.command,
+            "line_amount": line_amount,
+            "rate": rate, "segment": segment}
+
+
+def _globals() -> dict:
+    def with_tr(function):
+        @pass_context
+        def shown(context, *args, **kwargs):
+            return function(_tr(context), *args, **kwargs)
+        return shown
+
+    def branch(tr: Translator, code: str | None) -> str:
+        if not code or code == "00000":
+            return tr(HEAD_OFFICE)
+        return tr(BRANCH, number=code)
+
+    return {"word": with_tr(words.word), "account": with_tr(words.account_name), "branch": with_tr(branch),
+            "carrier": with_tr(words.carrier_name),
+            "alert_reason": with_tr(messages.alert_reason), "alert_action": with_tr(messages.alert_action),
+            "event_lines": with_tr(messages.event_lines), "actor": with_tr(messages.actor_words),
+            "entry_words": with_tr(messages.entry_words), "notice": with_tr(messages.notice),
+            "not_found": with_tr(messages.not_found),
+            "htmx_available": htmx_available,
+            "normalize_available": normalize_available}
+
+
 def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
-    env = templates.env
-    env.filters.update(baht=baht, thai_date=thai_date, line_amount=line_amount, rate=rate,
-                       segment=segment)
-    env.globals.update(kind_label=kind_label, status_label=status_label, account_name=account_name,
-                       branch_label=branch_label, htmx_available=htmx_available)
-    return templates
+    env = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(),
+                      extensions=["jinja2.ext.i18n"])
+    # Thai until a page's context says otherwise (page_context passes the person's language);
+    # newstyle: `_()` and {% trans %} fill in their variables and escape them.
+    thai = i18n.translations(i18n.DEFAULT_LANGUAGE)
+    env.install_gettext_callables(thai.gettext, thai.ngettext, newstyle=True, pgettext=thai.pgettext,
+                                  npgettext=thai.npgettext)
+    env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are spaces, as Babel extracts it
+    env.filters.update(_filters())
+    env.globals.update(_globals())
+    return Jinja2Templates(env=env, context_processors=[page_context])
