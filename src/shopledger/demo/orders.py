@@ -71,30 +71,32 @@ BUSINESSES: tuple[tuple[str, str, str, str, str, str], ...] = (
 CARRIERS = ("kerry", "flash", "jt", "thaipost")
 
 # (state, channel, payment method, days before today it was placed, business buyer or None,
-#  whether an earlier version of it is imported first: see demo_history)
-_PLAN: tuple[tuple[str, str, str, int, int | None, bool], ...] = (
+#  whether an earlier version of it is imported first: see demo_history[, carrier]). Only the
+#  nine-day-old unpaid order waits longer than the stuck-order rules allow, at any hour of today;
+#  the COD parcels delivered a week or more ago were paid over (services/demo.py).
+_PLAN: tuple[tuple, ...] = (
     # awaiting payment by bank transfer; the nine-day-old one is stuck
     ("unpaid", "website", "bank_transfer", 1, None, False),
     ("unpaid", "line", "bank_transfer", 1, None, False),
     ("unpaid", "facebook", "bank_transfer", 2, None, False),
-    ("unpaid", "instagram", "bank_transfer", 3, 2, False),
+    ("unpaid", "instagram", "bank_transfer", 2, 2, False),
     ("unpaid", "website", "bank_transfer", 9, None, False),
-    # slip sent, not yet checked
-    ("verifying", "line", "bank_transfer", 1, None, False),
-    ("verifying", "facebook", "promptpay", 1, None, False),
+    # slip sent since the last import, not yet checked
+    ("verifying", "line", "bank_transfer", 1, None, True),
+    ("verifying", "facebook", "promptpay", 1, None, True),
     ("verifying", "website", "bank_transfer", 2, None, True),
-    # paid, awaiting shipment
+    # paid yesterday, to ship today
     ("paid", "website", "bank_transfer", 1, None, False),
     ("paid", "line", "promptpay", 1, None, False),
-    ("paid", "facebook", "promptpay", 2, None, False),
-    ("paid", "website", "card", 2, None, False),
-    ("paid", "instagram", "card", 3, None, False),
+    ("paid", "facebook", "promptpay", 1, None, False),
+    ("paid", "website", "card", 1, None, False),
+    ("paid", "instagram", "card", 1, None, False),
     ("paid", "shopee", "marketplace", 1, None, False),
-    ("paid", "website", "bank_transfer", 3, 0, True),
+    ("paid", "website", "bank_transfer", 1, 0, True),
     # cash on delivery: awaiting shipment, shipped (courier not yet collected), collected
     ("cod_waiting", "facebook", "cod", 1, None, False),
-    ("cod_waiting", "line", "cod", 2, None, False),
-    ("cod_waiting", "instagram", "cod", 2, None, False),
+    ("cod_waiting", "line", "cod", 1, None, False),
+    ("cod_waiting", "instagram", "cod", 1, None, False),
     ("cod_shipped", "facebook", "cod", 3, None, False),
     ("cod_shipped", "line", "cod", 4, None, True),
     ("cod_shipped", "facebook", "cod", 5, None, True),
@@ -133,6 +135,8 @@ _PLAN: tuple[tuple[str, str, str, int, int | None, bool], ...] = (
     ("partial_refund", "website", "promptpay", 12, None, False),
     # cash on delivery refused at the door
     ("returned", "facebook", "cod", 10, None, True),
+    # collected by Kerry this week: on the next payout statement (var/demo-cod-payout-kerry.csv)
+    ("cod_paid", "line", "cod", 4, None, False, "kerry"),
 )
 
 
@@ -156,7 +160,8 @@ def _demo(today: date) -> list[list[dict]]:
 
 
 def _demo_order(index: int, plan: tuple, midnight: datetime, rng: random.Random) -> list[dict]:
-    state, channel, method, days_ago, business, with_history = plan
+    state, channel, method, days_ago, business, with_history = plan[:6]
+    carrier = plan[6] if len(plan) > 6 else None
     placed = midnight - timedelta(days=days_ago) + timedelta(hours=rng.randint(8, 20), minutes=rng.randint(0, 59))
     number = 10001 + index
     lines = _demo_lines(rng, at_least_two=state == "partial_refund")
@@ -185,18 +190,18 @@ def _demo_order(index: int, plan: tuple, midnight: datetime, rng: random.Random)
         "refunds": [],
         "note": "โค้ดส่วนลด HONEY50" if discount else "",
     }
-    return _life(order, state, placed, number, rng, with_history)
+    return _life(order, state, placed, number, rng, with_history, carrier)
 
 
 def _life(order: dict, state: str, placed: datetime, number: int, rng: random.Random,
-          with_history: bool) -> list[dict]:
+          with_history: bool, carrier: str | None = None) -> list[dict]:
     """The order's events for its state; returns [earlier version?, current version]."""
     method = order["payment_method"]
     pay_delay = {"card": 2, "marketplace": 1}.get(method, rng.randint(25, 90))
     paid = placed + timedelta(minutes=pay_delay)
     shipped = placed + timedelta(hours=rng.randint(20, 28))
     delivered = shipped + timedelta(hours=rng.randint(24, 40))
-    carrier = CARRIERS[number % len(CARRIERS)]
+    carrier = carrier or CARRIERS[number % len(CARRIERS)]
     shipment = {"carrier": carrier, "tracking_number": _tracking(carrier, number), "shipped_at": _stamp(shipped)}
     earlier: dict | None = None
 

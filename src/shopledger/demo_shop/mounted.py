@@ -26,7 +26,7 @@ def load_store(path: Path, orders: int = 30) -> ShopStore:
         for order in json.loads(path.read_text(encoding="utf-8")):
             store.upsert(order)
     else:
-        store.seed_demo(orders)
+        store.seed_demo(orders, fresh=True)  # the demo starts as a shop whose work is up to date
         save_store(store, path)
     return store
 

@@ -10,22 +10,11 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from shopledger.demo.shop_catalogue import CATALOGUE
 from shopledger.demo_shop.store import stamp, tracking_number
 from shopledger.domain.money import fmt
 from shopledger.domain.orders.taxid import check_digit
 
-CATALOGUE = [
-    ("HONEY-1L", "น้ำผึ้งป่าแท้ 1 ลิตร", "350.00"),
-    ("HONEY-500", "น้ำผึ้งดอกลำไย 500 กรัม", "190.00"),
-    ("COFFEE-250", "กาแฟอาราบิก้าดอยช้าง คั่วกลาง 250 กรัม", "280.00"),
-    ("COFFEE-DRIP", "กาแฟดริปดอยตุง 10 ซอง", "159.00"),
-    ("SOAP-TURMERIC", "สบู่ขมิ้นชันทำมือ", "59.00"),
-    ("SOAP-CHARCOAL", "สบู่ถ่านไม้ไผ่", "65.00"),
-    ("TEA-OOLONG", "ชาอู่หลงดอยแม่สลอง 100 กรัม", "220.00"),
-    ("RICE-HOMMALI", "ข้าวหอมมะลิทุ่งกุลา 5 กก.", "245.00"),
-    ("BALM-HERBAL", "ยาหม่องสมุนไพร", "45.00"),
-    ("MANGO-DRIED", "มะม่วงอบแห้ง 200 กรัม", "89.00"),
-]
 
 PEOPLE = [
     ("สมชาย ใจดี", "somchai@example.co.th", "0812345678", "12/3 ถนนนิมมานเหมินท์ ตำบลสุเทพ อำเภอเมือง เชียงใหม่ 50200"),
@@ -50,22 +39,29 @@ CHANNEL_CYCLE = [(0, None), (2, None), (7, "marketplace"), (9, None), (6, "marke
                  (1, None), (10, "marketplace"), (3, "cash"), (11, None)]
 PREPAID_METHODS = ["bank_transfer", "promptpay", "promptpay", "card"]
 PAID = {3, 5, 6, 7, 16}
+# Waiting on the shop or the buyer (unpaid, slip to check, paid or COD to ship): in a fresh shop
+# these were placed in the last hours, so none has waited past a stuck-order rule yet.
+WAITING = {1, 2, 3, 14}
 SHIPPED = {7, 15, 16}
 CANCELLED = {4, 5, 6}
 
 
-def demo_orders(n: int, now: datetime, *, seed: int = 7) -> list[dict]:
+def demo_orders(n: int, now: datetime, *, seed: int = 7, fresh: bool = False) -> list[dict]:
+    """`fresh`: the orders still waiting were placed 4 to 15 hours before `now` (the others
+    keep their days: a shop whose work is up to date, as the product's demo shop starts)."""
     rng = random.Random(seed)
-    return [_order(index, n, now, rng) for index in range(n)]
+    return [_order(index, n, now, rng, fresh) for index in range(n)]
 
 
-def _order(index: int, n: int, now: datetime, rng: random.Random) -> dict:
+def _order(index: int, n: int, now: datetime, rng: random.Random, fresh: bool = False) -> dict:
     order_id = str(100001 + index)
     status = STATUS_CYCLE[index % len(STATUS_CYCLE)]
     channel, channel_method = CHANNEL_CYCLE[index % len(CHANNEL_CYCLE)]
     method = "cod" if status in {14, 15, 16} else channel_method or rng.choice(PREPAID_METHODS)
     # Oldest first, a few hours apart; every event lands well before `now`.
     created = now - timedelta(hours=3 * (n - index) + 60, minutes=rng.randint(0, 59))
+    if fresh and status in WAITING:  # paid at most 3 hours after: still before `now`
+        created = now - timedelta(hours=4 + index % 12, minutes=created.minute)
     items = _items(rng)
     goods = sum(Decimal(i["price"]) * i["qty"] - Decimal(i["discount"]) for i in items)
     shipping = Decimal("0.00") if channel == 3 or goods >= 1000 else Decimal("50.00")

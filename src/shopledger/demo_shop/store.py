@@ -141,11 +141,12 @@ class ShopStore:
             groups.setdefault(order["order_status_id"], []).append(order)
         return groups
 
-    def seed_demo(self, n: int = 30, now: datetime | None = None, seed: int = 7) -> list[str]:
-        """Fill the shop with `n` plausible Thai orders; returns their order_ids."""
+    def seed_demo(self, n: int = 30, now: datetime | None = None, seed: int = 7, fresh: bool = False) -> list[str]:
+        """Fill the shop with `n` plausible Thai orders; returns their order_ids. `fresh`: none
+        waits past a stuck-order rule yet (seed.demo_orders)."""
         from shopledger.demo_shop.seed import demo_orders  # seed builds on this module: no cycle
 
-        orders = demo_orders(n, now or self._clock(), seed=seed)
+        orders = demo_orders(n, now or self._clock(), seed=seed, fresh=fresh)
         for order in orders:
             self.upsert(order)
         return [order["order_id"] for order in orders]
