@@ -1,4 +1,4 @@
-"""Orders in the interchange format (shared/spec/orders.md) for the demo and the benchmark.
+"""Orders in the interchange format (docs/order-format.md) for the demo and the benchmark.
 
 `demo_orders(today)`: about fifty orders of a small Thai shop placed over the three weeks
 before `today`, one or more in every state an order can be in (unpaid, slip sent, paid by

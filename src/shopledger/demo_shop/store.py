@@ -1,4 +1,4 @@
-"""The demo shop's orders, in the shop's own format (shared/spec/shop-api.md), in memory.
+"""The demo shop's orders, in the shop's own format (what the `shop-api` connector pulls), in memory.
 
 Thread-safe: the web server answers from a thread pool while a test (or the demo's "advance"
 button) changes orders. Amounts stay decimal strings, as the shop sends them.

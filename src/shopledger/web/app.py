@@ -19,7 +19,7 @@ from shopledger.web.api import (accounting, alerts, cod, documents, imports, jou
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import authorize
 from shopledger.web.deps import engine_of
-from shopledger.web.ui import etax_pages, pages
+from shopledger.web.ui import etax_pages, help_pages, pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
@@ -47,6 +47,7 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
                       responses=errors.problem_responses(503))
     app.include_router(pages.router)
     app.include_router(etax_pages.router)
+    app.include_router(help_pages.router)  # docs/*.md at /help/NAME
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     # A shop answering to a token everyone knows is a demo's, never a merchant's server's.
     if settings.demo_shop if demo_shop is None else demo_shop:

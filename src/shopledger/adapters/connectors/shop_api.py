@@ -1,4 +1,4 @@
-"""The `shop-api` connector: pulls orders from a BentoWeb-style shop (shared/spec/shop-api.md).
+"""The `shop-api` connector: pulls orders from a BentoWeb-style shop (paged, by updated_at).
 
 Paging, `updated_from` with an overlap, and the faults of the spec's table; what one order
 means is in shop_orders.py.

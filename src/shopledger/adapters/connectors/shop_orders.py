@@ -1,4 +1,4 @@
-"""A BentoWeb-style shop's order (shared/spec/shop-api.md) onto the interchange format.
+"""A BentoWeb-style shop's order onto the interchange format (docs/order-format.md).
 
 Mapping principle: `map_shop_order` fails an order only where it cannot *translate* it (no
 order number, an unknown status id, no readable `updated_at`, items that are not a list of

@@ -1,4 +1,4 @@
-"""The order interchange format of shared/spec/orders.md: dict -> Order, Order -> dict.
+"""The order interchange format of docs/order-format.md: dict -> Order, Order -> dict.
 
 `parse_order` is the one gate every door (files, shop connectors, the API, staff) passes:
 it either returns a frozen `Order` or raises `InvalidOrder` with one sentence a merchant can

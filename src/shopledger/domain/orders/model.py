@@ -1,4 +1,4 @@
-"""The order as every door hands it in: the interchange format of shared/spec/orders.md.
+"""The order as every door hands it in: the interchange format of docs/order-format.md.
 
 Immutable values; a new version of an order is a new `Order`. Amounts are Decimal baht.
 """

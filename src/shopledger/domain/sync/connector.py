@@ -1,7 +1,7 @@
 """What the sync engine asks of a source of orders, and nothing about how a source speaks.
 
 A connector pulls pages of orders changed since a moment, each order already mapped onto the
-interchange format of shared/spec/orders.md (a plain dict, not yet validated: validation is
+interchange format of docs/order-format.md (a plain dict, not yet validated: validation is
 the engine's, through the one interchange parser, so every door rejects the same way).
 
 Adding a source is one new module: it registers a factory under its kind with

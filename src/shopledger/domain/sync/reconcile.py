@@ -1,6 +1,6 @@
 """The reconciler: (the order now, the documents it holds) -> the actions to take.
 
-One pure function following the table of shared/spec/accounting-rules.md. Each cell of the
+One pure function following the accounting rules' table (DOCUMENT_RULES below). Each cell of the
 table is a function named for its rule, so "a cancelled, receipted order gets a credit note"
 is found by its name. Seeing the same order again finds every document already held and
 returns nothing.
