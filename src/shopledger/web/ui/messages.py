@@ -128,6 +128,8 @@ ALERT_REASONS: dict[str, str | tuple[str, str]] = {
                                       "(expected %(expected)s, the statement says %(got)s)"),
     "cod_mismatch.duplicate_row": N_("%(courier)s statement %(statement)s, line %(line)s: %(tracking)s is in "
                                      "the statement twice"),
+    "cod_mismatch.not_collected": N_("%(courier)s statement %(statement)s, line %(line)s: %(tracking)s is not "
+                                     "collected yet; mark it delivered, then import the statement again"),
     "cod_mismatch.unreadable_row": N_("%(courier)s statement %(statement)s, line %(line)s could not be read: "
                                       "%(why)s"),
     "cod_mismatch": N_("A row of a courier's COD statement was not matched: %(why)s"),
