@@ -8,12 +8,18 @@ import uuid
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
 from shopledger.adapters.db.engine import make_engine
 from shopledger.bootstrap import load_connectors
 from shopledger.adapters.db.tables import metadata
+from shopledger.services import people
 from shopledger.services.setup import init_database
+
+# Passwords hashed with argon2id at its cheapest: the product's own cost (64 MiB, 3 passes) would
+# spend a quarter of a second per hash on every person a test adds (services/people.py).
+people.PASSWORDS = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 PG_URL = os.environ.get("SHOPLEDGER_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("SHOPLEDGER_REQUIRE_PG") == "1"

@@ -1,5 +1,9 @@
 """The web door under test: an app on the parametrized `engine` (SQLite and PostgreSQL),
-a client that turns server errors into answers, tokens per role, and a small set of books."""
+a client that turns server errors into answers, tokens per role, and a small set of books.
+
+`client` is signed in to the pages as an admin (its cookie only: the API still wants a token, or
+the session's X-CSRF-Token header); `client.csrf` is the token a form posts (`form(client)`).
+`anon_client` is signed in as nobody; `sign_in(client, engine, role)` signs a client in as a role."""
 from __future__ import annotations
 
 import pytest
@@ -7,15 +11,18 @@ from fastapi.testclient import TestClient
 
 from shopledger.adapters.db.engine import writing
 from shopledger.adapters.db.settings_repo import write_settings
+from shopledger.services import people
 from shopledger.services.intake import Incoming, take_orders
 from shopledger.services.tokens import create_token
 from shopledger.web.app import create_app
+from shopledger.web.sessions import CSRF_FIELD, SESSION_COOKIE
 from tests.builders import make_order_dict
 
 SELLER = {"name": "ร้านน้ำผึ้งป่า จำกัด", "address": "1 ถนนนิมมานเหมินท์ เชียงใหม่ 50200",
           "tax_id": "0105556012341", "branch": "00001"}
 CANCELLED = {"cancelled_at": "2026-11-22T09:00:00+07:00", "updated_at": "2026-11-22T09:00:00+07:00"}
 UNPAID = {"payment_status": "unpaid", "paid_at": None}
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -31,9 +38,32 @@ def app(engine, tmp_path, queued_runs):
 
 
 @pytest.fixture
-def client(app):
+def client(app, engine):
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        sign_in(test_client, engine, "admin")
+        yield test_client
+
+
+@pytest.fixture
+def anon_client(app):
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+def sign_in(test_client: TestClient, engine, role: str, email: str | None = None) -> str:
+    """Adds a person of this role (once) and gives the client their session; the CSRF token."""
+    email = email or f"{role}@shop.test"
+    if not any(p["email"] == email for p in people.list_users(engine)):
+        people.create_user(engine, email, role, PASSWORD)
+    signed = people.sign_in(engine, email, PASSWORD)
+    test_client.cookies.set(SESSION_COOKIE, signed.cookie)
+    test_client.csrf = signed.person.csrf_token
+    return signed.person.csrf_token
+
+
+def form(test_client: TestClient, **fields: str) -> dict[str, str]:
+    """A page form's fields with the session's CSRF token."""
+    return {CSRF_FIELD: test_client.csrf, **fields}
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -48,6 +78,11 @@ def admin(engine) -> dict[str, str]:
 @pytest.fixture
 def clerk(engine) -> dict[str, str]:
     return bearer(create_token(engine, "desk", "clerk"))
+
+
+@pytest.fixture
+def accountant(engine) -> dict[str, str]:
+    return bearer(create_token(engine, "books", "accountant"))
 
 
 @pytest.fixture

@@ -52,4 +52,5 @@ def test_a_statement_needs_a_carrier_and_a_clerk(engine, client, clerk, reader):
                           files={"file": ("s.csv", STATEMENT.encode(), "text/csv")})
     assert (missing.status_code, missing.json()["code"]) == (422, "invalid_request")
     assert _upload(client, reader).status_code == 403
-    assert client.get("/api/v1/cod/receivable", headers=reader).json()["total"] == "850.00"
+    assert client.get("/api/v1/cod/receivable", headers=clerk).json()["total"] == "850.00"
+    assert client.get("/api/v1/cod/receivable", headers=reader).status_code == 403

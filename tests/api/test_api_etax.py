@@ -49,13 +49,15 @@ def test_get_the_xml_of_a_document(books, client, reader, clerk):
     assert client.get("/api/v1/documents/RT-202611-00001/xml").status_code == 401
 
 
-def test_signed_xml_needs_a_clerk_and_a_certificate(books, client, reader, clerk, tmp_path):
-    assert client.get("/api/v1/documents/RT-202611-00001/xml?signed=true", headers=reader).status_code == 403
-    unset = client.get("/api/v1/documents/RT-202611-00001/xml?signed=true", headers=clerk)
+def test_signed_xml_needs_an_accountant_and_a_certificate(books, client, reader, clerk, accountant, tmp_path):
+    for role in (reader, clerk):  # documents.sign: admin, accountant
+        assert client.get("/api/v1/documents/RT-202611-00001/xml?signed=true", headers=role).status_code == 403
+    assert client.get("/api/v1/documents/RT-202611-00001/xml", headers=reader).status_code == 200
+    unset = client.get("/api/v1/documents/RT-202611-00001/xml?signed=true", headers=accountant)
     assert unset.status_code == 422 and unset.json()["code"] == "signing_not_set_up"
     p12, _ = self_signed(tmp_path)
     etax.set_signing(books, str(p12), "secret")
-    signed = client.get("/api/v1/documents/RT-202611-00001/xml?signed=true", headers=clerk)
+    signed = client.get("/api/v1/documents/RT-202611-00001/xml?signed=true", headers=accountant)
     assert signed.status_code == 200 and b"<ds:SignatureValue" in signed.content
     etda.assert_valid(signed.content)
 

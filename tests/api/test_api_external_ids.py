@@ -12,7 +12,9 @@ from urllib.parse import quote
 import pytest
 
 from shopledger.demo_shop.server import serve_in_thread
-from tests.api.conftest import UNPAID, take
+from shopledger.services import people
+from shopledger.web.sessions import SESSION_COOKIE
+from tests.api.conftest import PASSWORD, UNPAID, take
 from tests.builders import make_order_dict
 
 pytestmark = pytest.mark.db
@@ -96,6 +98,7 @@ def test_every_stock_route_reaches_the_sku(client, clerk, sku):
 @pytest.mark.slow
 def test_over_a_real_socket_an_id_holding_an_escape(engine, app, clerk):
     """Starlette's test client decodes a path twice; uvicorn, as served, decodes it once."""
+    signed_in = {"Cookie": f"{SESSION_COOKIE}={people.sign_in(engine, *_a_clerk(engine)).cookie}"}
     ids = ["A%2FB", "INV/2025/001"]
     take(engine, *(make_order_dict(external_id=i, placed_at=LONG_AGO, paid_at=LONG_AGO, updated_at=LONG_AGO)
                    for i in ids))
@@ -108,7 +111,12 @@ def test_over_a_real_socket_an_id_holding_an_escape(engine, app, clerk):
             with urllib.request.urlopen(ship) as answer:
                 assert json.load(answer)["shipment"]["tracking_number"] == "KEX5"
             href = "/orders/import/" + quote(external_id, safe="")
-            with urllib.request.urlopen(base + "/orders") as listing:
+            with urllib.request.urlopen(urllib.request.Request(base + "/orders", headers=signed_in)) as listing:
                 assert f'href="{html.escape(href)}"' in listing.read().decode()
-            with urllib.request.urlopen(base + href) as page:
+            with urllib.request.urlopen(urllib.request.Request(base + href, headers=signed_in)) as page:
                 assert html.escape(external_id) in page.read().decode()
+
+
+def _a_clerk(engine) -> tuple[str, str]:
+    people.create_user(engine, "desk@shop.th", "clerk", PASSWORD)
+    return "desk@shop.th", PASSWORD

@@ -40,9 +40,10 @@ def test_a_vat_rate_from_a_day_on(engine, client, admin):
         assert reads.documents(conn)[0]["vat"] == "77.27"
 
 
-def test_a_reader_may_look_but_not_change(client, reader):
-    assert client.get("/api/v1/settings", headers=reader).status_code == 200
-    assert client.patch("/api/v1/settings", json={"vat_registered": False}, headers=reader).status_code == 403
+def test_an_accountant_may_look_but_not_change(client, accountant, reader):
+    assert client.get("/api/v1/settings", headers=accountant).status_code == 200
+    assert client.patch("/api/v1/settings", json={"vat_registered": False}, headers=accountant).status_code == 403
+    assert client.get("/api/v1/settings", headers=reader).status_code == 403
 
 
 def test_stuck_rules_over_rest_change_what_is_stuck(engine, client, admin):

@@ -11,7 +11,7 @@ from shopledger.adapters.db.settings_repo import write_settings
 from shopledger.demo_shop.mounted import DEMO_TOKEN
 from shopledger.services import order_changes as oc, products, sources
 from shopledger.services.sync import run_source_sync
-from tests.api.conftest import SELLER, take
+from tests.api.conftest import SELLER, form, take
 from tests.builders import make_order_dict
 
 pytestmark = pytest.mark.db
@@ -104,17 +104,18 @@ def test_import_data_button_queues_a_run_and_shows_the_runs(engine, client, queu
     html = _page(client, "/sources")
     assert "demo-shop" in html and 'action="/sources/demo-shop/sync"' in html and "นำเข้าข้อมูล" in html
     assert "Import Data" in _page(client, "/sources?lang=en") and "นำเข้าข้อมูล" in _page(client, "/sources?lang=th")
-    answer = client.post("/sources/demo-shop/sync", follow_redirects=False)
+    answer = client.post("/sources/demo-shop/sync", data=form(client), follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == f"/sync-runs?queued={queued_runs[0]}"
     assert len(queued_runs) == 1
     runs = _page(client, answer.headers["location"])
     assert f'id="run-{queued_runs[0]}"' in runs and "รอคิว" in runs and 'hx-trigger="every 3s"' in runs
-    assert "ไม่พบ" in client.post("/sources/nope/sync").text and queued_runs == [queued_runs[0]]
+    assert "ไม่พบ" in client.post("/sources/nope/sync", data=form(client)).text and queued_runs == [queued_runs[0]]
 
 
 def test_a_post_from_another_site_is_refused(engine, client, queued_runs):
     _demo_source(engine)
-    answer = client.post("/sources/demo-shop/sync", headers={"Origin": "https://evil.example"}, follow_redirects=False)
+    answer = client.post("/sources/demo-shop/sync", data=form(client), headers={"Origin": "https://evil.example"},
+                         follow_redirects=False)
     assert answer.status_code == 403 and queued_runs == []
 
 

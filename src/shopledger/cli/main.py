@@ -183,11 +183,18 @@ def demo(if_empty: bool = typer.Option(False, "--if-empty", help="only when the 
     if advance:
         _advance_demo_shop()
         return
+    from shopledger.services.people import demo_sign_in
+
     engine = default_engine()
     if if_empty and not setup.is_empty(engine):
         typer.echo("demo: the database already has orders; nothing loaded")
-        return
-    typer.echo(load_demo(engine))
+    else:
+        typer.echo(load_demo(engine))
+    lines = demo_sign_in(engine)  # the demo's people, with the passwords everyone knows
+    if lines:
+        typer.echo(f"demo: open {get_settings().local_url()}/signin and")
+    for line in lines:
+        typer.echo(f"demo:   {line}")
 
 
 def _advance_demo_shop() -> None:
@@ -222,6 +229,10 @@ shop_commands.register(app)
 from shopledger.cli import report_commands  # noqa: E402 - registered after the app exists
 
 report_commands.register(app, report_app, documents_app)
+
+from shopledger.cli import user_commands  # noqa: E402 - registered after the app exists
+
+app.add_typer(user_commands.user_app, name="user")
 
 
 def main() -> None:

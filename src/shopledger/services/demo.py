@@ -16,7 +16,7 @@ from shopledger.adapters.db.settings_repo import write_settings
 from shopledger.bootstrap import load_connectors
 from shopledger.demo.shop_source import DEMO_TOKEN, MOUNT_PATH
 from shopledger.demo.shop_catalogue import CATALOGUE as DEMO_SHOP_CATALOGUE
-from shopledger.services import cod, products, sources
+from shopledger.services import cod, people, products, sources
 from shopledger.demo.orders import demo_catalogue, demo_history, demo_orders
 from shopledger.domain.clock import BANGKOK, business_date, utc_now
 from shopledger.domain.money import fmt
@@ -49,6 +49,7 @@ def load_demo(engine: Engine, today: date | None = None) -> str:
     report = _import(engine, demo_orders(today))
     _couriers_paid_over(engine, today)
     write_cod_payout(engine, cod_payout_path(engine))
+    people.add_demo_people(engine)  # admin@demo.shop / demo-admin, ... (README, `shopledger demo` prints them)
     failed = f", {len(report.failed)} failed" if report.failed else ""
     return (f"demo: {report.created + report.updated + report.unchanged} orders from {DEMO_SOURCE} "
             f"({report.created} new, {report.updated} updated, {report.unchanged} unchanged{failed}) "

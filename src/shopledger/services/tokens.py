@@ -16,9 +16,8 @@ from sqlalchemy import Engine
 from shopledger.adapters.db import tokens_repo
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.clock import utc_now
-from shopledger.domain.errors import Conflict, DomainError, NotFound
-
-ROLES = ("admin", "clerk", "reader")
+from shopledger.domain.errors import Conflict, NotFound
+from shopledger.domain.people.roles import check_role
 # A write per request would make every read a write; a minute is as precise as "last used" needs.
 USE_RECORDED_EVERY = timedelta(minutes=1)
 
@@ -34,8 +33,7 @@ def _hash(token: str) -> str:
 
 
 def create_token(engine: Engine, name: str, role: str = "admin") -> str:
-    if role not in ROLES:
-        raise DomainError("unknown_role", f"role {role!r} is not one of {', '.join(ROLES)}")
+    check_role(role)  # the roles people have (domain/people/roles.py)
     token = "slp_" + secrets.token_urlsafe(32)
     with writing(engine) as conn:
         # Names must be unique among live tokens: `token revoke NAME` must mean one token.

@@ -17,9 +17,9 @@ from shopledger.web import errors, i18n, security
 from shopledger.web.api import (accounting, alerts, cod, documents, imports, journal, orders, orders_write, push, reports,
                                 shipping, settings, sources, stock, tokens)
 from shopledger.web.api.schemas import Health
-from shopledger.web.auth import authorize
+from shopledger.web.auth import guard_api, open_to_all
 from shopledger.web.deps import engine_of
-from shopledger.web.ui import etax_pages, help_pages, pages
+from shopledger.web.ui import etax_pages, help_pages, pages, people_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
@@ -44,7 +44,8 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     app.include_router(_api())
     app.include_router(push.router, prefix="/api/v1")  # signed by the shop, not by a bearer token
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=Health, tags=["health"],
-                      responses=errors.problem_responses(503))
+                      responses=errors.problem_responses(503), dependencies=[Depends(open_to_all)])
+    people_pages.install(app)  # /signin, /signout, /people; a page without a session goes to /signin
     app.include_router(pages.router)
     app.include_router(etax_pages.router)
     app.include_router(help_pages.router)  # docs/*.md at /help/NAME
@@ -70,7 +71,8 @@ def _demo_shop_file() -> Path:
 
 
 def _api() -> APIRouter:
-    api = APIRouter(prefix="/api/v1", dependencies=[Depends(authorize)],
+    # Every route also declares the capability it needs (web/auth.py api_needs).
+    api = APIRouter(prefix="/api/v1", dependencies=[Depends(guard_api)],
                     responses=errors.problem_responses(401, 403, 422, 500))
     for router in API_ROUTERS:
         api.include_router(router)

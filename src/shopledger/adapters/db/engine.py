@@ -78,6 +78,19 @@ def _write_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 @contextmanager
+def recording(engine: Engine) -> Iterator[Connection]:
+    """A short write outside the books (sessions, failed sign-ins): SQLite's write lock, as every
+    write there takes, but not the books' lock on PostgreSQL, so a sign-in never waits for an import."""
+    with engine.connect() as conn:
+        conn.info["write"] = True
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info.pop("write", None)
+
+
+@contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
         with conn.begin():

@@ -328,3 +328,38 @@ document_images = Table(
 # A month's tax documents (output VAT report) and the entries of a document (its VAT reconciled).
 Index("ix_documents_date", documents.c.date, documents.c.kind)
 Index("ix_journal_entries_document_number", journal_entries.c.document_number)
+
+
+# --- People who sign in to the pages (docs/people.md) ------------------------------------------
+
+users = Table(
+    "users", metadata,
+    Column("id", Id, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),  # lower-cased: one person whatever the case typed
+    Column("role", String(20), nullable=False),  # domain/people/roles.ROLES
+    Column("password_hash", String(200), nullable=False),  # argon2id, salted, parameters inside
+    Column("disabled_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_sign_in_at", UtcDateTime),
+    Column("language", String(5)),  # the pages' language they chose (web/i18n.py); None: not chosen
+)
+
+# A signed-in browser: the cookie holds a random id, the row only its SHA-256 (a copy of the
+# database opens no session). Idle and absolute expiry are judged from the two times.
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),  # written at most once a minute
+)
+
+# Failed sign-ins in a row per e-mail, whether or not anyone has it (the same answer either way).
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("email", String(254), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failed_at", UtcDateTime, nullable=False, index=True),
+    Column("locked_until", UtcDateTime),
+)

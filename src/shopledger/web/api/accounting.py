@@ -7,11 +7,13 @@ from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 from sqlalchemy import Engine
 
+from shopledger.domain.clock import business_date, utc_now
 from shopledger.services.reports import exports, holdings, paper, statements, vat
 from shopledger.web.api.report_schemas import (
     Aging, BalanceSheet, Ledger, Posted, Pp30, ProfitAndLoss, SalesReport, StockValuation, VatReport, YearClosed,
 )
 from shopledger.web.api.schemas import Day, Shape
+from shopledger.web.auth import Caller, api_needs, forbidden
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -25,7 +27,8 @@ def _file(data: bytes, media_type: str, name: str) -> Response:
     return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/reports/vat", response_model=VatReport, summary="Output VAT report (รายงานภาษีขาย) for a month",
+@router.get("/reports/vat", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=VatReport, summary="Output VAT report (รายงานภาษีขาย) for a month",
             responses={200: {"content": {"text/csv": {}, XLSX: {}, "application/pdf": {}}}})
 def vat_report(month: str = MONTH, format: Literal["json", "csv", "xlsx", "pdf"] = Query("json"),
                engine: Engine = Depends(engine_of)):
@@ -38,48 +41,60 @@ def vat_report(month: str = MONTH, format: Literal["json", "csv", "xlsx", "pdf"]
     return vat.output_vat_report(engine, month)
 
 
-@router.get("/reports/pp30", response_model=Pp30, summary="PP30 worksheet (ภ.พ.30) for a month")
+@router.get("/reports/pp30", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=Pp30, summary="PP30 worksheet (ภ.พ.30) for a month")
 def pp30(month: str = MONTH, engine: Engine = Depends(engine_of)) -> dict:
     return vat.pp30(engine, month)
 
 
-@router.get("/reports/profit-and-loss", response_model=ProfitAndLoss, response_model_by_alias=True,
+@router.get("/reports/profit-and-loss", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=ProfitAndLoss, response_model_by_alias=True,
             summary="Profit and loss for a period")
 def profit_and_loss(start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to"),
                     engine: Engine = Depends(engine_of)) -> dict:
     return statements.profit_and_loss(engine, start, end)
 
 
-@router.get("/reports/balance-sheet", response_model=BalanceSheet, summary="Balance sheet as of a day")
+@router.get("/reports/balance-sheet", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=BalanceSheet, summary="Balance sheet as of a day")
 def balance_sheet(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
     return statements.balance_sheet(engine, as_of)
 
 
-@router.get("/reports/ledger", response_model=Ledger, summary="General ledger of an account for a period",
+@router.get("/reports/ledger", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=Ledger, summary="General ledger of an account for a period",
             responses=problem_responses(404))
 def ledger(account: str = Query(..., max_length=10), start: Day = Query(..., alias="from"),
            end: Day = Query(..., alias="to"), engine: Engine = Depends(engine_of)) -> dict:
     return statements.ledger(engine, account, start, end)
 
 
-@router.get("/reports/receivables", response_model=Aging, summary="Receivables aging (113101) by order")
+@router.get("/reports/receivables", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=Aging, summary="Receivables aging (113101) by order")
 def receivables(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
     return holdings.receivables(engine, as_of)
 
 
-@router.get("/reports/cod-aging", response_model=Aging, summary="COD receivable aging (113201) by courier and order")
+@router.get("/reports/cod-aging", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=Aging, summary="COD receivable aging (113201) by courier and order")
 def cod_aging(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
     return holdings.cod_aging(engine, as_of)
 
 
-@router.get("/reports/stock-valuation", response_model=StockValuation, summary="Stock valuation as of a day")
+@router.get("/reports/stock-valuation", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=StockValuation, summary="Stock valuation as of a day")
 def stock_valuation(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
     return holdings.stock_valuation(engine, as_of)
 
 
 @router.get("/reports/sales", response_model=SalesReport, summary="Sales by channel or by product for a period")
 def sales(by: Literal["channel", "product"] = Query(...), start: Day = Query(..., alias="from"),
-          end: Day = Query(..., alias="to"), engine: Engine = Depends(engine_of)) -> dict:
+          end: Day = Query(..., alias="to"), caller: Caller = Depends(api_needs("reports.read", "sales.today")),
+          engine: Engine = Depends(engine_of)) -> dict:
+    """A clerk (`sales.today` without `reports.read`) may ask for today only (from = to = today)."""
+    today = business_date(utc_now())
+    if not caller.may("reports.read") and not start == end == today:
+        raise forbidden(caller.role, ("reports.read",))
     return holdings.sales(engine, by, start, end)
 
 
@@ -96,7 +111,8 @@ class YearIn(Shape):
     year: int = Field(ge=1900, le=9998, examples=[2026])
 
 
-@router.post("/vat/settle", response_model=Posted, summary="Settle a month's VAT into 213301 / 115201",
+@router.post("/vat/settle", dependencies=[Depends(api_needs("vat.settle"))],
+             response_model=Posted, summary="Settle a month's VAT into 213301 / 115201",
              responses=problem_responses(409))
 def vat_settle(body: MonthIn, engine: Engine = Depends(engine_of)) -> dict:
     """Idempotent: settling again posts nothing and answers the same. 409 `documents_not_booked`
@@ -104,18 +120,21 @@ def vat_settle(body: MonthIn, engine: Engine = Depends(engine_of)) -> dict:
     return vat.settle(engine, body.month)
 
 
-@router.post("/vat/pay", response_model=Posted, summary="Pay a month's settled VAT",
+@router.post("/vat/pay", dependencies=[Depends(api_needs("vat.settle"))],
+             response_model=Posted, summary="Pay a month's settled VAT",
              responses=problem_responses(409))
 def vat_pay(body: PayIn, engine: Engine = Depends(engine_of)) -> dict:
     return vat.pay(engine, body.month, body.account, on=body.date)
 
 
-@router.post("/year/close", response_model=YearClosed, summary="Close a year to 321101 retained earnings")
+@router.post("/year/close", dependencies=[Depends(api_needs("periods.close"))],
+             response_model=YearClosed, summary="Close a year to 321101 retained earnings")
 def year_close(body: YearIn, engine: Engine = Depends(engine_of)) -> dict:
     return statements.close_year(engine, body.year)
 
 
-@router.get("/exports/month", summary="The accountant's pack for a month (XLSX)", response_class=Response,
+@router.get("/exports/month", dependencies=[Depends(api_needs("reports.export"))],
+            summary="The accountant's pack for a month (XLSX)", response_class=Response,
             responses={200: {"content": {XLSX: {}}}})
 def export_month(month: str = MONTH, engine: Engine = Depends(engine_of)) -> Response:
     return _file(exports.month_pack(engine, month), XLSX, f"shopledger-{month}.xlsx")

@@ -12,20 +12,22 @@ from sqlalchemy import Engine
 from shopledger.services import alerts
 from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import Alert, ResolvedAlert
+from shopledger.web.auth import api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
 router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 
-@router.get("", response_model=list[Alert],
+@router.get("", dependencies=[Depends(api_needs("alerts.read"))], response_model=list[Alert],
             summary="Open alerts, most urgent kind first (stuck orders rule by rule), oldest first within")
 def list_alerts(request: Request, response: Response, paging: Page = Depends(page),
                 engine: Engine = Depends(engine_of)) -> list[dict]:
     return paged(alerts.alerts_page(engine, limit=paging.limit, offset=paging.offset), paging, request, response)
 
 
-@router.post("/{alert_id}/resolve", response_model=ResolvedAlert, responses=problem_responses(404),
+@router.post("/{alert_id}/resolve", dependencies=[Depends(api_needs("alerts.resolve"))],
+             response_model=ResolvedAlert, responses=problem_responses(404),
              summary="Close a stored alert (a COD mismatch or books conflict) once dealt with")
 def resolve(alert_id: int, engine: Engine = Depends(engine_of)) -> dict:
     return alerts.resolve_alert(engine, alert_id)

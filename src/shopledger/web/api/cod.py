@@ -14,7 +14,7 @@ from shopledger.domain.errors import DomainError
 from shopledger.services import cod
 from shopledger.web.api.schemas import CodReceivable, CodRemittance
 from shopledger.web.api.shipping import saved_upload
-from shopledger.web.auth import Caller, authorize
+from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -25,14 +25,14 @@ router = APIRouter(prefix="/cod", tags=["cash on delivery"])
              summary="Book a courier's COD payout statement (CSV or XLSX), matched by tracking number")
 def remit(file: UploadFile = File(..., description="the courier's statement: tracking, COD amount, fee, date"),
           carrier: str = Form(..., max_length=100, examples=["Kerry Express"], description="the courier that paid"),
-          caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+          caller: Caller = Depends(api_needs("cod.change")), engine: Engine = Depends(engine_of)) -> dict:
     if not carrier.strip():
         raise DomainError("invalid_carrier", "name the courier whose statement this is")
     with saved_upload(file) as path:
         return cod.remit_statement(engine, path, carrier, caller.actor(engine))
 
 
-@router.get("/receivable", response_model=CodReceivable,
+@router.get("/receivable", dependencies=[Depends(api_needs("cod.read"))], response_model=CodReceivable,
             summary="COD collected and not yet remitted, per courier and age, beside the 113201 balance")
 def receivable(engine: Engine = Depends(engine_of)) -> dict:
     return cod.cod_receivable(engine)

@@ -19,7 +19,7 @@ from shopledger.domain.errors import DomainError
 from shopledger.domain.limits import source_name_problem
 from shopledger.services.intake import take_orders
 from shopledger.web.api.schemas import ImportReport
-from shopledger.web.auth import Caller, authorize
+from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -30,7 +30,7 @@ router = APIRouter(prefix="/imports", tags=["imports"])
              responses=problem_responses(422))
 def import_file(file: UploadFile = File(..., description="a .json, .ndjson, .jsonl, .csv or .xlsx file of orders"),
                 source: str = Form("import", min_length=1, max_length=100, description="the source orders are keyed by"),
-                caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+                caller: Caller = Depends(api_needs("imports.run")), engine: Engine = Depends(engine_of)) -> dict:
     if (problem := source_name_problem(source)):
         raise DomainError("invalid_source", problem)  # every order would be unreachable by its address
     with tempfile.TemporaryDirectory(prefix="shopledger-import-") as folder:

@@ -17,13 +17,15 @@ from shopledger.domain.errors import NotFound
 from shopledger.services import order_views
 from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import OrderDetailView, OrderView, QueryFlag
+from shopledger.web.auth import api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 
-@router.get("", response_model=list[OrderView], summary="List orders, by display status, only the stuck ones, or a search",
+@router.get("", dependencies=[Depends(api_needs("orders.read"))],
+            response_model=list[OrderView], summary="List orders, by display status, only the stuck ones, or a search",
             responses=problem_responses(422))
 def list_orders(status: str | None = Query(None, description="a display status, e.g. `to_ship` (422 `invalid_status` "
                                                              "for an unknown one)"),
@@ -44,13 +46,15 @@ def list_orders(status: str | None = Query(None, description="a display status, 
 
 
 # `:path`: an external id may hold '/' (INV/2025/001), sent as it is or as %2F
-@router.get("/{source}/{external_id:path}", response_model=OrderDetailView, responses=problem_responses(404),
+@router.get("/{source}/{external_id:path}", dependencies=[Depends(api_needs("orders.read"))],
+            response_model=OrderDetailView, responses=problem_responses(404),
             summary="One order: data, shipment with tracking link, documents, entries, stock movements, events")
 def get_order(source: str, external_id: str, engine: Engine = Depends(engine_of)) -> dict:
     return order_views.order_detail(engine, source, external_id)
 
 
-@router.get("/{order_id}", response_model=OrderDetailView, summary="One order by its id (as GET /orders lists it)",
+@router.get("/{order_id}", dependencies=[Depends(api_needs("orders.read"))],
+            response_model=OrderDetailView, summary="One order by its id (as GET /orders lists it)",
             responses=problem_responses(404))
 def get_order_by_id(order_id: int, engine: Engine = Depends(engine_of)) -> dict:
     with reading(engine) as conn:

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from shopledger.services import bulk_ship, order_changes as oc, order_views
 from shopledger.web.api.schemas import Input, OrderDetailView
-from shopledger.web.auth import Caller, authorize
+from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -48,7 +48,7 @@ class ShipIn(Input):
 def create_order(response: Response, data: dict[str, Any] = Body(..., examples=[ORDER_EXAMPLE], description=(
                      "one order as in orders.md; `external_id` (else MO-yyyymm-nnnnn), `placed_at` (else now) may "
                      "be left out; amounts are decimal strings")),
-                 caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+                 caller: Caller = Depends(api_needs("orders.change")), engine: Engine = Depends(engine_of)) -> dict:
     order = oc.create_manual_order(engine, data, caller.actor(engine))
     response.headers["Location"] = f"/api/v1/orders/{quote(order.source, safe='')}/{quote(order.external_id, safe='')}"
     return order_views.order_detail(engine, order.source, order.external_id)
@@ -57,32 +57,33 @@ def create_order(response: Response, data: dict[str, Any] = Body(..., examples=[
 @router.patch("/{source}/{external_id:path}", summary="Edit an unpaid order (lines, customer, ...); 409 once paid", **CHANGED)
 def edit_order(source: str, external_id: str, patch: dict[str, Any] = Body(..., examples=[{"note": "gift wrap"}],
                                                                            description="interchange fields to replace"),
-               caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+               caller: Caller = Depends(api_needs("orders.change")), engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.edit(patch))
 
 
 @router.post("/{source}/{external_id:path}/verifying", summary="The buyer says they paid: check the payment", **CHANGED)
-def mark_verifying(source: str, external_id: str, caller: Caller = Depends(authorize),
+def mark_verifying(source: str, external_id: str, caller: Caller = Depends(api_needs("orders.change")),
                    engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.mark_verifying())
 
 
 @router.post("/{source}/{external_id:path}/paid", summary="The payment is in: the receipt/tax invoice is issued", **CHANGED)
-def mark_paid(source: str, external_id: str, body: PaidIn | None = None, caller: Caller = Depends(authorize),
+def mark_paid(source: str, external_id: str, body: PaidIn | None = None,
+              caller: Caller = Depends(api_needs("orders.change")),
               engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.mark_paid(body.payment_method if body else None))
 
 
 @router.post("/{source}/{external_id:path}/cancel", summary="Cancel (its invoice is voided, or a credit note issued)",
              **CHANGED)
-def cancel(source: str, external_id: str, caller: Caller = Depends(authorize),
+def cancel(source: str, external_id: str, caller: Caller = Depends(api_needs("orders.change")),
            engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.cancel())
 
 
 @router.post("/{source}/{external_id:path}/ship", summary="Shipped with this carrier and tracking number (again: no change)",
              **CHANGED)
-def ship(source: str, external_id: str, body: ShipIn, caller: Caller = Depends(authorize),
+def ship(source: str, external_id: str, body: ShipIn, caller: Caller = Depends(api_needs("orders.change")),
          engine: Engine = Depends(engine_of)) -> dict:
     bulk_ship.ship_one(engine, source, external_id, body.carrier, body.tracking_number, caller.actor(engine))
     return order_views.order_detail(engine, source, external_id)
@@ -90,13 +91,13 @@ def ship(source: str, external_id: str, body: ShipIn, caller: Caller = Depends(a
 
 @router.post("/{source}/{external_id:path}/deliver", summary="Delivered (a COD parcel: the courier collected the money)",
              **CHANGED)
-def deliver(source: str, external_id: str, caller: Caller = Depends(authorize),
+def deliver(source: str, external_id: str, caller: Caller = Depends(api_needs("orders.change")),
             engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.deliver())
 
 
 @router.post("/{source}/{external_id:path}/return", summary="The parcel came back: goods back in stock", **CHANGED)
-def give_back(source: str, external_id: str, caller: Caller = Depends(authorize),
+def give_back(source: str, external_id: str, caller: Caller = Depends(api_needs("orders.change")),
               engine: Engine = Depends(engine_of)) -> dict:
     return _change(engine, caller, source, external_id, oc.give_back())
 

@@ -6,12 +6,14 @@ from sqlalchemy import Connection
 
 from shopledger.adapters.db import reads
 from shopledger.web.api.schemas import Day, TrialBalance
+from shopledger.web.auth import api_needs
 from shopledger.web.deps import read_conn
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 
-@router.get("/trial-balance", response_model=TrialBalance, summary="Trial balance")
+@router.get("/trial-balance", dependencies=[Depends(api_needs("reports.read"))],
+            response_model=TrialBalance, summary="Trial balance")
 def trial_balance(as_of: Day | None = Query(None, description="YYYY-MM-DD; entries dated up to this day"),
                   conn: Connection = Depends(read_conn)) -> dict:
     return reads.trial_balance(conn, as_of)

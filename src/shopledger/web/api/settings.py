@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from shopledger.services import company
 from shopledger.web.api.schemas import Day, Flag, Shape
+from shopledger.web.auth import Caller, api_needs, forbidden
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -55,19 +56,24 @@ class Settings(Shape):
     etax: dict = Field(description="what e-Tax XML still needs (missing) and the signing certificate")
 
 
-@router.get("", response_model=Settings)
+@router.get("", dependencies=[Depends(api_needs("settings.read"))], response_model=Settings)
 def show(engine: Engine = Depends(engine_of)) -> dict:
     return company.show_settings(engine)
 
 
-@router.patch("", response_model=Settings, responses=problem_responses(422))
-def change(body: SettingsChange, engine: Engine = Depends(engine_of)) -> dict:
+@router.patch("", response_model=Settings, responses=problem_responses(403, 422))
+def change(body: SettingsChange, caller: Caller = Depends(api_needs("settings.change", "periods.close")),
+           engine: Engine = Depends(engine_of)) -> dict:
+    """An accountant (`periods.close` without `settings.change`) may change `closed_through` only."""
+    if not caller.may("settings.change") and body.model_fields_set - {"closed_through"}:
+        raise forbidden(caller.role, ("settings.change",))
     fields = body.company.model_dump() if body.company else None
     return company.update_settings(engine, company=fields, vat_registered=body.vat_registered,
                                    closed_through=body.closed_through, payment_accounts=body.payment_accounts,
                                    stuck_rules=body.stuck_rules)
 
 
-@router.post("/vat-rates", response_model=Settings, responses=problem_responses(422))
+@router.post("/vat-rates", dependencies=[Depends(api_needs("settings.change"))],
+             response_model=Settings, responses=problem_responses(422))
 def add_vat_rate(body: VatRate, engine: Engine = Depends(engine_of)) -> dict:
     return company.set_vat_rate(engine, body.rate, body.starts_on)

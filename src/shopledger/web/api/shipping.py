@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 from shopledger.services import bulk_ship
 from shopledger.web.api.schemas import Input, ShipReport
-from shopledger.web.auth import Caller, authorize
+from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -35,7 +35,7 @@ class ShipmentIn(Input):
 @router.post("", response_model=ShipReport, responses=problem_responses(422),
              summary="Record shipments from a JSON list of rows")
 def ship_list(rows: list[ShipmentIn] = Body(..., max_length=10000), source: str | None = None,
-              caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+              caller: Caller = Depends(api_needs("shipping.change")), engine: Engine = Depends(engine_of)) -> dict:
     report = bulk_ship.ship_rows(engine, [_row(r) for r in rows], caller.actor(engine), default_source=source)
     # ship_rows counts lines of a sheet (header = 1); a JSON list's rows are numbered from 1
     return {outcome: [item | {"line": item["line"] - 1} for item in items] for outcome, items in report.items()}
@@ -45,7 +45,7 @@ def ship_list(rows: list[ShipmentIn] = Body(..., max_length=10000), source: str 
              summary="Record shipments from a CSV or XLSX sheet: source, external_id, carrier, tracking")
 def ship_sheet(file: UploadFile = File(..., description="a .csv or .xlsx sheet; Thai or English headers"),
                source: str | None = Form(None, description="the source of rows that name none"),
-               caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+               caller: Caller = Depends(api_needs("shipping.change")), engine: Engine = Depends(engine_of)) -> dict:
     with saved_upload(file) as path:
         return bulk_ship.ship_file(engine, path, caller.actor(engine), default_source=source or None)
 

@@ -11,6 +11,7 @@ from shopledger.services import listing, sources, sync_runs
 from shopledger.web.api.paging import Page, page, paged
 from shopledger.services.sync import queue_run
 from shopledger.web.api.schemas import Shape
+from shopledger.web.auth import api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -47,7 +48,8 @@ class SyncRun(Shape):
     error: str | None
 
 
-@router.get("/sources", response_model=list[Source], summary="Sources, their schedule, cursor and last run")
+@router.get("/sources", dependencies=[Depends(api_needs("sources.read"))],
+            response_model=list[Source], summary="Sources, their schedule, cursor and last run")
 def list_sources(request: Request, response: Response, paging: Page = Depends(page),
                  engine: Engine = Depends(engine_of)) -> list[dict]:
     every = sources.list_sources(engine)  # a shop has a handful: read whole, paged like every list
@@ -55,7 +57,8 @@ def list_sources(request: Request, response: Response, paging: Page = Depends(pa
     return paged(found, paging, request, response)
 
 
-@router.post("/sources/{name}/sync", status_code=202, response_model=RunQueued, responses=problem_responses(404),
+@router.post("/sources/{name}/sync", dependencies=[Depends(api_needs("imports.run"))],
+             status_code=202, response_model=RunQueued, responses=problem_responses(404),
              summary="Import Data now: queue a run of this source")
 def start_sync(name: str, request: Request, engine: Engine = Depends(engine_of)) -> dict:
     run_id = queue_run(engine, name)
@@ -63,12 +66,14 @@ def start_sync(name: str, request: Request, engine: Engine = Depends(engine_of))
     return {"run_id": run_id, "status": "queued"}
 
 
-@router.get("/sync-runs", response_model=list[SyncRun], summary="Past runs, newest first, with their counts and failed orders")
+@router.get("/sync-runs", dependencies=[Depends(api_needs("sources.read"))],
+            response_model=list[SyncRun], summary="Past runs, newest first, with their counts and failed orders")
 def list_runs(request: Request, response: Response, paging: Page = Depends(page),
               engine: Engine = Depends(engine_of)) -> list[dict]:
     return paged(listing.sync_runs(engine, paging.limit, paging.offset), paging, request, response)
 
 
-@router.get("/sync-runs/{run_id}", response_model=SyncRun, responses=problem_responses(404))
+@router.get("/sync-runs/{run_id}", dependencies=[Depends(api_needs("sources.read"))],
+            response_model=SyncRun, responses=problem_responses(404))
 def get_run(run_id: int, engine: Engine = Depends(engine_of)) -> dict:
     return sync_runs.get_run(engine, run_id)

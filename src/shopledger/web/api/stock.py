@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from shopledger.services import listing, products
 from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import Count, Input, MoneyIn, Product, StockChange, StockLevel, StockMovement
-from shopledger.web.auth import Caller, authorize
+from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
@@ -42,19 +42,21 @@ class CountIn(Input):
     ref: str = Field("", max_length=200)
 
 
-@router.get("/products", response_model=list[Product], summary="Products with their price, cost and stock, by SKU")
+@router.get("/products", dependencies=[Depends(api_needs("stock.read"))],
+            response_model=list[Product], summary="Products with their price, cost and stock, by SKU")
 def list_products(request: Request, response: Response, paging: Page = Depends(page),
                   engine: Engine = Depends(engine_of)) -> list[dict]:
     return paged(listing.stock(engine, paging.limit, paging.offset), paging, request, response)
 
 
-@router.put("/products/{sku:path}", response_model=Product, responses=problem_responses(422),
+@router.put("/products/{sku:path}", dependencies=[Depends(api_needs("stock.change"))],
+            response_model=Product, responses=problem_responses(422),
             summary="Add a product, or update it (a cost or low-stock level left out is kept)")
 def put_product(sku: str, body: ProductIn, engine: Engine = Depends(engine_of)) -> dict:
     return products.add_product(engine, sku, body.name, body.price, body.cost, body.low_stock_at)
 
 
-@router.get("/stock", response_model=list[StockLevel],
+@router.get("/stock", dependencies=[Depends(api_needs("stock.read"))], response_model=list[StockLevel],
             summary="Per SKU: on hand, reserved, available, average cost, low-stock level")
 def stock_levels(request: Request, response: Response, paging: Page = Depends(page),
                  engine: Engine = Depends(engine_of)) -> list[dict]:
@@ -64,17 +66,20 @@ def stock_levels(request: Request, response: Response, paging: Page = Depends(pa
 
 @router.post("/stock/{sku:path}/receive", response_model=StockChange, responses=problem_responses(404, 422),
              summary="Goods in at a unit cost: Dr 114101 inventory / Cr 212101 accounts payable")
-def receive(sku: str, body: ReceiveIn, caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+def receive(sku: str, body: ReceiveIn, caller: Caller = Depends(api_needs("stock.change")),
+            engine: Engine = Depends(engine_of)) -> dict:
     return products.receive_stock(engine, sku, body.quantity, body.unit_cost, ref=body.ref, actor=caller.actor(engine))
 
 
 @router.post("/stock/{sku:path}/count", response_model=StockChange, responses=problem_responses(404, 422),
              summary="A stock count: on hand becomes the quantity; the difference is booked to 531101")
-def count(sku: str, body: CountIn, caller: Caller = Depends(authorize), engine: Engine = Depends(engine_of)) -> dict:
+def count(sku: str, body: CountIn, caller: Caller = Depends(api_needs("stock.change")),
+          engine: Engine = Depends(engine_of)) -> dict:
     return products.count_stock(engine, sku, body.quantity, ref=body.ref, actor=caller.actor(engine))
 
 
-@router.get("/stock/{sku:path}/movements", response_model=list[StockMovement], responses=problem_responses(404),
+@router.get("/stock/{sku:path}/movements", dependencies=[Depends(api_needs("stock.read"))],
+            response_model=list[StockMovement], responses=problem_responses(404),
             summary="A SKU's stock movements, newest first, with their causes")
 def movements(sku: str, request: Request, response: Response, paging: Page = Depends(page),
               engine: Engine = Depends(engine_of)) -> list[dict]:

@@ -1,4 +1,4 @@
-"""GET /tokens and DELETE /tokens/{name}: the API tokens, for admin tokens only."""
+"""GET /tokens and DELETE /tokens/{name}: the API tokens, for admins only (`tokens.manage`)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,11 +9,11 @@ from sqlalchemy import Engine
 
 from shopledger.services import tokens
 from shopledger.web.api.schemas import Shape
-from shopledger.web.auth import require_role
+from shopledger.web.auth import api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
-router = APIRouter(prefix="/tokens", tags=["tokens"], dependencies=[Depends(require_role("admin"))],
+router = APIRouter(prefix="/tokens", tags=["tokens"], dependencies=[Depends(api_needs("tokens.manage"))],
                    responses=problem_responses(403))
 
 

@@ -1,5 +1,5 @@
-"""The "XML" link of a document's page: its ETDA e-Tax Invoice XML, unsigned (pages need no
-token, as pages.py says; signed XML is for the CLI and the REST API)."""
+"""The "XML" link of a document's page: its ETDA e-Tax Invoice XML, unsigned (signed XML is for
+the CLI and the REST API)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
@@ -8,13 +8,14 @@ from sqlalchemy import Engine
 
 from shopledger.domain.errors import DomainError
 from shopledger.services import etax
+from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.ui.pages import templates
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(guard_page)])
 
 
-@router.get("/documents/{number}/xml")
+@router.get("/documents/{number}/xml", dependencies=[Depends(page_needs("documents.read"))])
 def document_xml(request: Request, number: str, engine: Engine = Depends(engine_of)) -> Response:
     try:
         xml = etax.document_xml(engine, number)

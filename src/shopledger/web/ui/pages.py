@@ -1,10 +1,12 @@
 """The merchant's pages: documents, one printable document, journal, trial balance; orders,
 one order, stock, alerts, sources with their Import Data button, and the sync runs.
 
-Pages need no token: they are served for the merchant on localhost (`serve` binds 127.0.0.1
-by default). Put them behind a login before binding to a public address. The few buttons
-that change something (Import Data, resolving an alert) are form POSTs answered with a
-redirect (so a reload does not repeat them); a POST from another site's page is refused.
+Every page needs a signed-in person whose role has the capability the route declares
+(`page_needs`, web/auth.py; the table is domain/people/roles.py): without a session it
+redirects to /signin, without the capability it is the 403 page. The few buttons that change
+something (Import Data, resolving an alert) are form POSTs carrying the session's CSRF token
+(`{{ csrf_field() }}`), answered with a redirect (so a reload does not repeat them); a POST
+from another site's page is refused.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from shopledger.domain.orders.status import DisplayStatus
 from shopledger.services import alerts, listing, order_views, sources
 from shopledger.services.listing import Page as Listed
 from shopledger.services.sync import queue_run
+from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of, read_conn
 from shopledger.web.ui.view import make_templates
 
@@ -30,7 +33,7 @@ STORED_SHOWN = 50
 GOOD = {"completed", "delivered", "succeeded"}
 BAD = {"cancelled", "refunded", "returned", "failed"}
 
-router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(guard_page)])
 templates = make_templates()
 
 
@@ -39,14 +42,14 @@ def _paged(found: Listed, offset: int) -> dict:
     return {"offset": offset, "page_size": PAGE_SIZE, "has_next": found.has_more, "total": found.total}
 
 
-@router.get("/")
+@router.get("/", dependencies=[Depends(page_needs("documents.read"))])
 def documents_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
     found = listing.documents(engine, PAGE_SIZE, offset)
     return templates.TemplateResponse(request, "documents.html", {
         "nav": "documents", "documents": found.items} | _paged(found, offset))
 
 
-@router.get("/documents/{number}")
+@router.get("/documents/{number}", dependencies=[Depends(page_needs("documents.read"))])
 def document_page(request: Request, number: str, conn: Connection = Depends(read_conn)):
     doc = reads.document(conn, number)
     if doc is None:
@@ -54,14 +57,14 @@ def document_page(request: Request, number: str, conn: Connection = Depends(read
     return templates.TemplateResponse(request, "document.html", {"nav": "documents", "doc": doc, "p": doc["particulars"]})
 
 
-@router.get("/journal")
+@router.get("/journal", dependencies=[Depends(page_needs("reports.read"))])
 def journal_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
     found = listing.entries(engine, PAGE_SIZE, offset)
     return templates.TemplateResponse(request, "journal.html", {"nav": "journal", "entries": found.items}
                                       | _paged(found, offset))
 
 
-@router.get("/trial-balance")
+@router.get("/trial-balance", dependencies=[Depends(page_needs("reports.read"))])
 def trial_balance_page(request: Request, as_of: str = "", conn: Connection = Depends(read_conn)):
     day, problem = _day(as_of)
     tb = reads.trial_balance(conn, day)
@@ -81,7 +84,7 @@ def _day(text: str) -> tuple[date | None, dict | None]:
 
 # -- running the shop ----------------------------------------------------------------------
 
-@router.get("/orders")
+@router.get("/orders", dependencies=[Depends(page_needs("orders.read"))])
 def orders_page(request: Request, status: str = "", stuck: bool = False, rule: str = "", offset: int = Query(0, ge=0),
                 search: str = "", engine: Engine = Depends(engine_of)):
     problem = None
@@ -98,7 +101,8 @@ def orders_page(request: Request, status: str = "", stuck: bool = False, rule: s
         "search": search, "problem": problem, "statuses": list(DisplayStatus)} | _paged(found, offset))
 
 
-@router.get("/orders/{source}/{external_id:path}")  # an external id may hold '/'
+# an external id may hold '/'
+@router.get("/orders/{source}/{external_id:path}", dependencies=[Depends(page_needs("orders.read"))])
 def order_page(request: Request, source: str, external_id: str, engine: Engine = Depends(engine_of)):
     try:
         order = order_views.order_detail(engine, source, external_id)
@@ -107,14 +111,14 @@ def order_page(request: Request, source: str, external_id: str, engine: Engine =
     return templates.TemplateResponse(request, "order.html", {"nav": "orders", "o": order, "data": order["data"]})
 
 
-@router.get("/stock")
+@router.get("/stock", dependencies=[Depends(page_needs("stock.read"))])
 def stock_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
     found = listing.stock(engine, PAGE_SIZE, offset)
     return templates.TemplateResponse(request, "stock.html", {"nav": "stock", "levels": found.items}
                                       | _paged(found, offset))
 
 
-@router.get("/alerts")
+@router.get("/alerts", dependencies=[Depends(page_needs("alerts.read"))])
 def alerts_page(request: Request, engine: Engine = Depends(engine_of)):
     """One line per kind and stuck rule with how many and where they are; the stored alerts
     (COD mismatches, books conflicts) one by one, for their Resolve button, STORED_SHOWN at most."""
@@ -124,7 +128,7 @@ def alerts_page(request: Request, engine: Engine = Depends(engine_of)):
     return templates.TemplateResponse(request, "alerts.html", {"nav": "alerts", "groups": groups, "stored": stored})
 
 
-@router.post("/alerts/{alert_id}/resolve")
+@router.post("/alerts/{alert_id}/resolve", dependencies=[Depends(page_needs("alerts.resolve"))])
 def resolve_alert(request: Request, alert_id: int, engine: Engine = Depends(engine_of)):
     if not _same_site(request):
         return _refused(request)
@@ -135,12 +139,12 @@ def resolve_alert(request: Request, alert_id: int, engine: Engine = Depends(engi
     return RedirectResponse("/alerts", status_code=303)
 
 
-@router.get("/sources")
+@router.get("/sources", dependencies=[Depends(page_needs("sources.read"))])
 def sources_page(request: Request, engine: Engine = Depends(engine_of)):
     return templates.TemplateResponse(request, "sources.html", {"nav": "sources", "sources": sources.list_sources(engine)})
 
 
-@router.post("/sources/{name}/sync")
+@router.post("/sources/{name}/sync", dependencies=[Depends(page_needs("imports.run"))])
 def import_data(request: Request, name: str, engine: Engine = Depends(engine_of)):
     """The Import Data button: queue a run as POST /api/v1/sources/{name}/sync does, then show the runs."""
     if not _same_site(request):
@@ -153,7 +157,7 @@ def import_data(request: Request, name: str, engine: Engine = Depends(engine_of)
     return RedirectResponse(f"/sync-runs?queued={run_id}", status_code=303)
 
 
-@router.get("/sync-runs")
+@router.get("/sync-runs", dependencies=[Depends(page_needs("sources.read"))])
 def sync_runs_page(request: Request, queued: int | None = None, offset: int = Query(0, ge=0),
                    engine: Engine = Depends(engine_of)):
     found = listing.sync_runs(engine, PAGE_SIZE, offset)
