@@ -285,3 +285,9 @@ def test_the_demo_people_sign_in_with_the_readme_passwords(engine):
     for email, role, password in people.DEMO_PEOPLE:
         assert people.sign_in(engine, email, password).person.role == role
     assert people.add_demo_people(engine) == lines  # a second load changes nothing
+
+
+def test_a_page_nothing_answers_keeps_the_menu_of_who_is_signed_in(client, anon_client):
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and 'href="/people"' in missing.text and "admin@shop.test" in missing.text
+    assert 'href="/people"' not in anon_client.get("/no-such-page").text

@@ -66,8 +66,17 @@ async def csrf_sent(request: Request) -> str | None:
 # -- for the templates --------------------------------------------------------------------------
 
 def _person(context: Context) -> Person | None:
+    """The page's person: looked up by its route's dependency, or here for a page no route drew
+    (a 404 or 500 page keeps the menu of whoever is signed in)."""
     request = context.get("request")
-    return getattr(request.state, "person", None) if request is not None else None
+    if request is None:
+        return None
+    if not hasattr(request.state, "person"):
+        try:
+            return person_of(request, request.app.state.engine)
+        except Exception:  # noqa: BLE001 - a page about a failure is drawn without a menu rather than not at all
+            request.state.person = None
+    return request.state.person
 
 
 @pass_context
