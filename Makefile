@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export SHOPLEDGER_TEST_PG_URL ?=
 
-.PHONY: setup system assets messages run test test-fast lint bench topology clean
+.PHONY: setup system browser assets messages run test test-fast lint bench topology clean
 
 setup: system $(STAMP) assets
 
@@ -19,6 +19,16 @@ system:
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "system: installing$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else echo "system: warning: missing Debian packages:$$missing (as root: apt-get install -y$$missing)" >&2; fi
+
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright (Playwright's own
+# browser download does not work on these machines). Installed when missing and we are root;
+# otherwise the browser tests skip, unless SHOPLEDGER_REQUIRE_BROWSER=1 (.ci/run) fails them.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "browser: installing chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "browser: warning: no $(CHROMIUM); the browser tests skip (as root: apt-get install -y chromium)" >&2; fi
 
 # The pages' front-end packages, pinned in package.json/package-lock.json and copied from npm's
 # packages into the (git-ignored) static/vendor/: htmx, and modern-normalize under our own
@@ -50,7 +60,7 @@ run: setup
 	$(BIN)/shopledger demo --if-empty
 	SHOPLEDGER_DEMO_SHOP=true $(BIN)/shopledger serve
 
-test: setup
+test: setup browser
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -p no:cacheprovider
 
