@@ -117,6 +117,11 @@ def _paths(engine) -> list[str]:
              "/orders", "/orders?stuck=true", "/orders?status=lost", "/orders?rule=lost", "/orders?search=nobody",
              "/stock", "/alerts", "/sources", "/sync-runs", "/sync-runs?queued=1", "/people", "/no/such/page",
              "/documents/NOPE", "/orders/shop/NOPE"]
+            + ["/accounting", "/accounting/profit-and-loss", "/accounting/balance-sheet", "/accounting/ledger",
+               "/accounting/ledger?account=113201", "/accounting/vat", "/accounting/pp30", "/accounting/aging",
+               "/accounting/stock-valuation", "/accounting/sales", "/accounting/sales?by=product",
+               "/accounting/balance-sheet?as_of=soon", "/accounting/close", "/accounting/close?done=paid",
+               "/accounting/close?problem=month_not_over", "/accounting/exports"]
             + [f"/orders?stuck=true&rule={code}" for code in SETTING_OF]
             + [f"/orders?status={status}" for status in DisplayStatus]
             + [f"/documents/{number}" for number in one_of_each.values()]
