@@ -16,17 +16,17 @@ def _page(client, path, status=200):
 
 
 def test_documents_page_lists_every_document(client, books):
-    html = _page(client, "/")
+    html = _page(client, "/documents")
     for number in books.values():
         assert f'href="/documents/{number}"' in html
     assert "ใบเสร็จรับเงิน/ใบกำกับภาษี" in html and "Receipt / Tax invoice" not in html
     assert "ใบลดหนี้" in html and "ใบแจ้งหนี้" in html and "฿850.00" in html and "20 พ.ย. 2569" in html
-    english = _page(client, "/?lang=en")
+    english = _page(client, "/documents?lang=en")
     assert "Receipt / Tax invoice" in english and "Credit note" in english and "20 Nov 2026" in english
 
 
 def test_documents_page_when_empty(client):
-    assert "ยังไม่มีเอกสาร" in _page(client, "/")
+    assert "ยังไม่มีเอกสาร" in _page(client, "/documents")
 
 
 def test_receipt_tax_invoice_page_shows_what_the_law_asks(client, books):
@@ -53,10 +53,10 @@ def test_credit_note_page_shows_the_correction(client, books):
 
 def test_documents_page_pages_through(client, books, monkeypatch):
     monkeypatch.setattr(pages, "PAGE_SIZE", 3)
-    first = _page(client, "/")   # newest first
+    first = _page(client, "/documents")   # newest first
     assert books["credit_note"] in first and books["void_invoice"] not in first and "?offset=3" in first
     assert "1–3 จาก 4" in first
-    second = _page(client, "/?offset=3")
+    second = _page(client, "/?offset=3")  # an old link: redirected to /documents
     assert books["void_invoice"] in second and books["credit_note"] not in second and "?offset=0" in second
 
 

@@ -113,7 +113,7 @@ def _paths(engine) -> list[str]:
     documents = listing.documents(engine, 1000, 0).items
     one_of_each = {(d["kind"], d["status"]): d["number"] for d in documents}
     orders = order_views.orders_page(engine, limit=1000).items
-    return (["/", "/?offset=50", "/journal", "/journal?offset=50", "/trial-balance", "/trial-balance?as_of=soon",
+    return (["/", "/documents", "/?offset=50", "/journal", "/journal?offset=50", "/trial-balance", "/trial-balance?as_of=soon",
              "/orders", "/orders?stuck=true", "/orders?status=lost", "/orders?rule=lost", "/orders?search=nobody",
              "/stock", "/alerts", "/sources", "/sync-runs", "/sync-runs?queued=1", "/people", "/no/such/page",
              "/documents/NOPE", "/orders/shop/NOPE"]

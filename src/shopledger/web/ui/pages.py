@@ -42,7 +42,7 @@ def _paged(found: Listed, offset: int) -> dict:
     return {"offset": offset, "page_size": PAGE_SIZE, "has_next": found.has_more, "total": found.total}
 
 
-@router.get("/", dependencies=[Depends(page_needs("documents.read"))])
+@router.get("/documents", dependencies=[Depends(page_needs("documents.read"))])
 def documents_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
     found = listing.documents(engine, PAGE_SIZE, offset)
     return templates.TemplateResponse(request, "documents.html", {
