@@ -122,6 +122,8 @@ def _paths(engine) -> list[str]:
                "/accounting/stock-valuation", "/accounting/sales", "/accounting/sales?by=product",
                "/accounting/balance-sheet?as_of=soon", "/accounting/close", "/accounting/close?done=paid",
                "/accounting/close?problem=month_not_over", "/accounting/exports"]
+            + ["/documents", "/documents?kind=credit_note&status=issued&month=2026-11", "/documents?search=nobody",
+               "/documents?kind=lost", "/documents/pdf", "/documents/pdf?month=2001-01"]
             + [f"/orders?stuck=true&rule={code}" for code in SETTING_OF]
             + [f"/orders?status={status}" for status in DisplayStatus]
             + [f"/documents/{number}" for number in one_of_each.values()]
@@ -224,3 +226,22 @@ def test_an_unexpected_error_on_a_page_is_a_page_without_the_details(app, client
 def test_a_page_address_that_does_not_parse_is_a_page_too(client):
     answer = client.get("/orders?offset=-1&lang=en")
     assert answer.status_code == 422 and "Address not understood" in answer.text
+
+
+def test_signing_in_and_a_page_the_role_may_not_use_speak_one_language(app, engine, request):
+    conftest = pytest.importorskip("tests.api.conftest")
+    if not hasattr(conftest, "sign_in"):
+        pytest.skip("no sign-in here")
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as anyone:
+        for lang in ("th", "en"):
+            page = anyone.get(f"/signin?lang={lang}")
+            assert page.status_code == 200 and f'<html lang="{lang}">' in page.text
+            assert not problems(page.text, lang), problems(page.text, lang)
+    with TestClient(app, raise_server_exceptions=False) as reader:
+        conftest.sign_in(reader, engine, "reader")
+        for lang in ("th", "en"):
+            page = reader.get(f"/people?lang={lang}")
+            assert page.status_code == 403 and f'<html lang="{lang}">' in page.text
+            assert not problems(page.text, lang), problems(page.text, lang)
