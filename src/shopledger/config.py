@@ -1,6 +1,7 @@
 """Settings from the environment (SHOPLEDGER_ prefix) or a .env file."""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,8 @@ class Settings(BaseSettings):
     import_workers: int | None = None
     import_workers_file: str = str(Path("var/import-workers.json").absolute())
     embedded_worker: bool = True
+    # Processes `serve` answers with (one listening socket); unset: one per usable core.
+    web_workers: int | None = None
     huey_url: str = ""  # empty: a SQLite file beside the database (embedded); redis://... at scale
     # Names the job queue in its storage, so two deployments (or test runs) can share one Redis.
     huey_name: str = "shopledger"
@@ -37,6 +40,14 @@ class Settings(BaseSettings):
         """Where a process on this machine reaches the server (a wildcard bind answers on loopback)."""
         host = "127.0.0.1" if self.host in WILDCARD_HOSTS else _bracketed(self.host)
         return f"http://{host}:{self.port}"
+
+
+def web_processes() -> int:
+    """One web process per core this process may run on: each answers on one core (the GIL)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")

@@ -12,7 +12,7 @@ from shopledger.adapters.db import reads
 from shopledger.adapters.db.engine import reading
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_import_report, print_list, table
-from shopledger.config import get_settings
+from shopledger.config import get_settings, web_processes
 from shopledger.domain.errors import DomainError
 from shopledger.domain.limits import source_name_problem
 from shopledger.services import listing, tokens
@@ -155,9 +155,14 @@ def serve(host: Optional[str] = typer.Option(None), port: Optional[int] = typer.
     from shopledger.web.app import create_app
 
     settings = _publish_address(host, port)
-    serving.serve_with_worker(
-        lambda: uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info"),
-        embedded_worker=settings.embedded_worker)
+    workers = settings.web_workers or web_processes()
+    if workers > 1:
+        def run_server() -> None:
+            serving.run_web_workers(host or settings.host, port or settings.port, workers)
+    else:
+        def run_server() -> None:
+            uvicorn.run(create_app(), host=host or settings.host, port=port or settings.port, log_level="info")
+    serving.serve_with_worker(run_server, embedded_worker=settings.embedded_worker)
 
 
 def _publish_address(host: Optional[str], port: Optional[int]):

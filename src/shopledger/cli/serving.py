@@ -46,6 +46,32 @@ def serve_with_worker(run_server: Callable[[], None], *, embedded_worker: bool) 
         signal.raise_signal(received)
 
 
+def run_web_workers(host: str, port: int, workers: int) -> None:
+    """`workers` web processes on one listening socket (uvicorn's supervisor), each building the
+    app from the settings and ending with this process. On SIGTERM or SIGINT the supervisor
+    stops them all and returns; the signal is then raised here as `serve_with_worker` expects."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    class Supervisor(Multiprocess):
+        received: int | None = None
+
+        def handle_int(self) -> None:
+            self.received = signal.SIGINT
+            super().handle_int()
+
+        def handle_term(self) -> None:
+            self.received = signal.SIGTERM
+            super().handle_term()
+
+    config = uvicorn.Config("shopledger.web.app:create_served_app", factory=True, host=host, port=port,
+                            workers=workers, log_level="info")
+    supervisor = Supervisor(config, sockets=[config.bind_socket()])
+    supervisor.run()
+    if supervisor.received is not None:
+        raise _Signalled(supervisor.received)
+
+
 def _start_worker() -> subprocess.Popen:
     """The job consumer (daily runs, Import Data) in a process of its own, which also ends if
     this one is killed outright (nothing here runs then)."""

@@ -19,7 +19,7 @@ from shopledger.web.api import (accounting, alerts, cod, documents, imports, jou
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import guard_api, open_to_all
 from shopledger.web.deps import engine_of
-from shopledger.web.ui import accounting_pages, dashboard, etax_pages, help_pages, pages, people_pages
+from shopledger.web.ui import accounting_pages, dashboard, document_pages, etax_pages, help_pages, pages, people_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
@@ -46,6 +46,7 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=Health, tags=["health"],
                       responses=errors.problem_responses(503), dependencies=[Depends(open_to_all)])
     people_pages.install(app)  # /signin, /signout, /people; a page without a session goes to /signin
+    app.include_router(document_pages.router)  # before pages: /documents/pdf is not a document's number
     app.include_router(pages.router)
     app.include_router(dashboard.router)  # the home page /
     app.include_router(etax_pages.router)
@@ -56,6 +57,16 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     if settings.demo_shop if demo_shop is None else demo_shop:
         app.mount(MOUNT_PATH, demo_shop_app(demo_shop_file or _demo_shop_file()))
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app of one of `serve`'s web processes (uvicorn's factory): it ends with `serve`."""
+    import os
+
+    from shopledger.adapters.lifeline import die_with_parent
+
+    die_with_parent(os.getppid())
+    return create_app()
 
 
 def _enqueue_with_huey(run_id: int) -> object:
@@ -75,7 +86,7 @@ def _demo_shop_file() -> Path:
 def _api() -> APIRouter:
     # Every route also declares the capability it needs (web/auth.py api_needs).
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(guard_api)],
-                    responses=errors.problem_responses(401, 403, 422, 500))
+                    responses=errors.problem_responses(400, 401, 403, 422, 500))
     for router in API_ROUTERS:
         api.include_router(router)
     return api

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from shopledger.domain.errors import DomainError
 from shopledger.web.i18n import is_page
@@ -138,7 +139,10 @@ def _invalid_request(request: Request, error: RequestValidationError) -> JSONRes
 
 
 def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    if (page := _page(request, error.status_code, getattr(error, "headers", None))) is not None:
+    headers = getattr(error, "headers", None)
+    if error.status_code == 405:
+        headers = dict(headers or {}) | {"Allow": _allowed(request)}
+    if (page := _page(request, error.status_code, headers)) is not None:
         return page
     code = _CODES_BY_STATUS.get(error.status_code) or _title(error.status_code).lower().replace(" ", "_")
     if error.status_code == 404 and error.detail in (None, "Not Found"):
@@ -147,7 +151,19 @@ def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse
         detail = f"{request.method} is not allowed on {request.url.path}"
     else:
         detail = str(error.detail)
-    return problem(error.status_code, code, detail, headers=getattr(error, "headers", None))
+    return problem(error.status_code, code, detail, headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    """Every method some route answers at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 RETRY_AFTER_SECONDS = 1

@@ -1,7 +1,7 @@
 """The accountant's month under /reports (docs/reports.md), settling VAT, closing a year, exports."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
@@ -12,14 +12,14 @@ from shopledger.services.reports import exports, holdings, paper, statements, va
 from shopledger.web.api.report_schemas import (
     Aging, BalanceSheet, Ledger, Posted, Pp30, ProfitAndLoss, SalesReport, StockValuation, VatReport, YearClosed,
 )
-from shopledger.web.api.schemas import Day, Shape
+from shopledger.web.api.schemas import MONTH_PATTERN, Day, Shape
 from shopledger.web.auth import Caller, api_needs, forbidden
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
 router = APIRouter(tags=["reports"])
 
-MONTH = Query(..., pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (Asia/Bangkok)", examples=["2026-11"])
+MONTH = Query(..., pattern=MONTH_PATTERN, description="YYYY-MM (Asia/Bangkok)", examples=["2026-11"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -50,46 +50,46 @@ def pp30(month: str = MONTH, engine: Engine = Depends(engine_of)) -> dict:
 @router.get("/reports/profit-and-loss", dependencies=[Depends(api_needs("reports.read"))],
             response_model=ProfitAndLoss, response_model_by_alias=True,
             summary="Profit and loss for a period")
-def profit_and_loss(start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to"),
+def profit_and_loss(start: Annotated[Day, Query(alias="from")], end: Annotated[Day, Query(alias="to")],
                     engine: Engine = Depends(engine_of)) -> dict:
     return statements.profit_and_loss(engine, start, end)
 
 
 @router.get("/reports/balance-sheet", dependencies=[Depends(api_needs("reports.read"))],
             response_model=BalanceSheet, summary="Balance sheet as of a day")
-def balance_sheet(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
+def balance_sheet(as_of: Annotated[Day, Query()], engine: Engine = Depends(engine_of)) -> dict:
     return statements.balance_sheet(engine, as_of)
 
 
 @router.get("/reports/ledger", dependencies=[Depends(api_needs("reports.read"))],
             response_model=Ledger, summary="General ledger of an account for a period",
             responses=problem_responses(404))
-def ledger(account: str = Query(..., max_length=10), start: Day = Query(..., alias="from"),
-           end: Day = Query(..., alias="to"), engine: Engine = Depends(engine_of)) -> dict:
+def ledger(account: Annotated[str, Query(max_length=10)], start: Annotated[Day, Query(alias="from")],
+           end: Annotated[Day, Query(alias="to")], engine: Engine = Depends(engine_of)) -> dict:
     return statements.ledger(engine, account, start, end)
 
 
 @router.get("/reports/receivables", dependencies=[Depends(api_needs("reports.read"))],
             response_model=Aging, summary="Receivables aging (113101) by order")
-def receivables(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
+def receivables(as_of: Annotated[Day, Query()], engine: Engine = Depends(engine_of)) -> dict:
     return holdings.receivables(engine, as_of)
 
 
 @router.get("/reports/cod-aging", dependencies=[Depends(api_needs("reports.read"))],
             response_model=Aging, summary="COD receivable aging (113201) by courier and order")
-def cod_aging(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
+def cod_aging(as_of: Annotated[Day, Query()], engine: Engine = Depends(engine_of)) -> dict:
     return holdings.cod_aging(engine, as_of)
 
 
 @router.get("/reports/stock-valuation", dependencies=[Depends(api_needs("reports.read"))],
             response_model=StockValuation, summary="Stock valuation as of a day")
-def stock_valuation(as_of: Day = Query(...), engine: Engine = Depends(engine_of)) -> dict:
+def stock_valuation(as_of: Annotated[Day, Query()], engine: Engine = Depends(engine_of)) -> dict:
     return holdings.stock_valuation(engine, as_of)
 
 
 @router.get("/reports/sales", response_model=SalesReport, summary="Sales by channel or by product for a period")
-def sales(by: Literal["channel", "product"] = Query(...), start: Day = Query(..., alias="from"),
-          end: Day = Query(..., alias="to"), caller: Caller = Depends(api_needs("reports.read", "sales.today")),
+def sales(by: Annotated[Literal["channel", "product"], Query()], start: Annotated[Day, Query(alias="from")],
+          end: Annotated[Day, Query(alias="to")], caller: Caller = Depends(api_needs("reports.read", "sales.today")),
           engine: Engine = Depends(engine_of)) -> dict:
     """A clerk (`sales.today` without `reports.read`) may ask for today only (from = to = today)."""
     today = business_date(utc_now())
@@ -99,7 +99,7 @@ def sales(by: Literal["channel", "product"] = Query(...), start: Day = Query(...
 
 
 class MonthIn(Shape):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])
+    month: str = Field(pattern=MONTH_PATTERN, examples=["2026-11"])
 
 
 class PayIn(MonthIn):

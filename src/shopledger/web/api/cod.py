@@ -24,7 +24,7 @@ router = APIRouter(prefix="/cod", tags=["cash on delivery"])
 @router.post("/remittances", response_model=CodRemittance, responses=problem_responses(422),
              summary="Book a courier's COD payout statement (CSV or XLSX), matched by tracking number")
 def remit(file: UploadFile = File(..., description="the courier's statement: tracking, COD amount, fee, date"),
-          carrier: str = Form(..., max_length=100, examples=["Kerry Express"], description="the courier that paid"),
+          carrier: str = Form(..., min_length=1, max_length=100, examples=["Kerry Express"], description="the courier that paid"),
           caller: Caller = Depends(api_needs("cod.change")), engine: Engine = Depends(engine_of)) -> dict:
     if not carrier.strip():
         raise DomainError("invalid_carrier", "name the courier whose statement this is")

@@ -1,6 +1,8 @@
 """GET /documents and /documents/{number}: the documents issued, newest first."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy import Connection, Engine
 
@@ -9,7 +11,7 @@ from shopledger.domain.errors import NotFound
 from shopledger.services import etax, listing
 from shopledger.services.reports import paper
 from shopledger.web.api.paging import Page, page, paged
-from shopledger.web.api.schemas import Day, Document, DocumentDetail, QueryFlag
+from shopledger.web.api.schemas import MONTH_PATTERN, Day, Document, DocumentDetail, DocumentKind, QueryFlag
 from shopledger.web.auth import Caller, api_needs, forbidden
 from shopledger.web.deps import engine_of, read_conn
 from shopledger.web.errors import problem_responses
@@ -27,9 +29,9 @@ def list_documents(request: Request, response: Response, paging: Page = Depends(
 @router.get("/pdf", dependencies=[Depends(api_needs("documents.read"))],
             summary="Many documents in one PDF: of a month, a day, or a list of numbers",
             response_class=Response, responses={200: {"content": {"application/pdf": {}}}} | problem_responses(404))
-def documents_pdf(month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"), day: Day | None = Query(None),
+def documents_pdf(month: str | None = Query(None, pattern=MONTH_PATTERN), day: Annotated[Day | None, Query()] = None,
                   numbers: str | None = Query(None, max_length=20_000, description="comma-separated"),
-                  kind: str | None = Query(None), copy: QueryFlag = Query(False),
+                  kind: DocumentKind | None = Query(None), copy: QueryFlag = Query(False),
                   engine: Engine = Depends(engine_of)) -> Response:
     listed = [n.strip() for n in numbers.split(",") if n.strip()] if numbers is not None else None
     data = paper.documents_pdf(engine, month=month, day=day, numbers=listed, kind=kind, copy=copy)

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from shopledger.adapters.connectors.files import UnreadableFile, read_orders
 from shopledger.config import get_settings
 from shopledger.domain.errors import DomainError
-from shopledger.domain.limits import source_name_problem
+from shopledger.domain.limits import SOURCE_NAME, source_name_problem
 from shopledger.services.intake import take_orders
 from shopledger.web.api.schemas import ImportReport
 from shopledger.web.auth import Caller, api_needs
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 @router.post("", response_model=ImportReport, summary="Import a file of orders",
              responses=problem_responses(422))
 def import_file(file: UploadFile = File(..., description="a .json, .ndjson, .jsonl, .csv or .xlsx file of orders"),
-                source: str = Form("import", min_length=1, max_length=100, description="the source orders are keyed by"),
+                source: str = Form("import", pattern=f"^{SOURCE_NAME.pattern}$", description="the source orders are keyed by"),
                 caller: Caller = Depends(api_needs("imports.run")), engine: Engine = Depends(engine_of)) -> dict:
     if (problem := source_name_problem(source)):
         raise DomainError("invalid_source", problem)  # every order would be unreachable by its address

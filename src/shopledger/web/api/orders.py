@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 from shopledger.adapters.db import order_reads
 from shopledger.adapters.db.engine import reading
 from shopledger.domain.errors import NotFound
+from shopledger.domain.orders.status import DisplayStatus
+from shopledger.domain.orders.stuck import SETTING_OF
 from shopledger.services import order_views
 from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import OrderDetailView, OrderView, QueryFlag
@@ -28,12 +30,14 @@ router = APIRouter(prefix="/orders", tags=["orders"])
             response_model=list[OrderView], summary="List orders, by display status, only the stuck ones, or a search",
             responses=problem_responses(422))
 def list_orders(status: str | None = Query(None, description="a display status, e.g. `to_ship` (422 `invalid_status` "
-                                                             "for an unknown one)"),
+                                                             "for an unknown one)",
+                                           json_schema_extra={"enum": ["", *(str(s) for s in DisplayStatus)]}),  # "": any
                 # Annotated: a `= Query(...)` default would drop QueryFlag's validator
                 stuck: Annotated[QueryFlag, Query(description="only stuck orders, each with `stuck`: why and what to do")]
                 = False,
                 rule: str | None = Query(None, description="only orders stuck by one rule, e.g. `unpaid` (422 "
-                                                           "`invalid_rule` for an unknown one)"),
+                                                           "`invalid_rule` for an unknown one)",
+                                         json_schema_extra={"enum": ["", *SETTING_OF]}),  # "": any
                 search: str | None = Query(None, description="only orders whose number, customer name, phone or "
                                            "tracking number holds this text (case and spaces aside; a phone by its "
                                            "digits: `081-234-5678` finds 0812345678); combines with the other filters "

@@ -12,6 +12,9 @@ from shopledger.services.listing import Page as Listed
 MAX_LIMIT = 1000
 
 
+MAX_OFFSET = 10**12  # far past any list; a larger one overflows the databases' 64-bit integers
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     limit: int
@@ -19,7 +22,7 @@ class Page:
 
 
 def page(limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="at most this many items"),
-         offset: int = Query(0, ge=0, description="skip this many items first")) -> Page:
+         offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many items first")) -> Page:
     return Page(limit, offset)
 
 

@@ -1,6 +1,8 @@
 """GET /reports/...: statements computed from the journal."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import Connection
 
@@ -14,6 +16,6 @@ router = APIRouter(prefix="/reports", tags=["reports"])
 
 @router.get("/trial-balance", dependencies=[Depends(api_needs("reports.read"))],
             response_model=TrialBalance, summary="Trial balance")
-def trial_balance(as_of: Day | None = Query(None, description="YYYY-MM-DD; entries dated up to this day"),
-                  conn: Connection = Depends(read_conn)) -> dict:
+def trial_balance(conn: Connection = Depends(read_conn),
+                  as_of: Annotated[Day | None, Query(description="YYYY-MM-DD; entries dated up to this day")] = None) -> dict:
     return reads.trial_balance(conn, as_of)

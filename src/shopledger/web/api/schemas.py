@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 Money = Annotated[str, Field(pattern=r"^-?\d+\.\d{2}$", examples=["750.00"],
@@ -376,7 +376,8 @@ class Input(BaseModel):
 # Pydantic's lax mode reads 0 as the date 1970-01-01, `false` as the count 0 and 1 as yes; a
 # request means none of these. FastAPI validates the decoded JSON as Python objects, where
 # strict mode would refuse even "2026-11-30" for a date, so each kind says what it takes.
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DAY = re.compile(r"(19[0-9]{2}|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}")  # from 1900 on: a day before has no books
+DAY_PATTERN = "^" + _ISO_DAY.pattern + "$"
 
 
 def _day_text(value: object) -> object:
@@ -385,16 +386,29 @@ def _day_text(value: object) -> object:
     raise PydanticCustomError("date_text", "Input should be a date written as YYYY-MM-DD")
 
 
+def whole_number(value: object) -> object:
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise PydanticCustomError("int_type", "Input should be a valid integer")
+
+
 def _true_or_false(value: object) -> object:
     if isinstance(value, bool) or value in ("true", "false"):
         return value
     raise PydanticCustomError("bool_text", "Input should be true or false")
 
 
-Day = Annotated[date, BeforeValidator(_day_text)]
+MONTH_PATTERN = r"^(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])$"
+"""YYYY-MM from 1900 on (statements.parse_month), as a query gives it."""
+DocumentKind = Literal["invoice", "receipt_tax_invoice", "receipt", "credit_note"]
+Day = Annotated[date, BeforeValidator(_day_text),
+                WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN})]
 """A date in a body or a query: the text YYYY-MM-DD, never a number."""
-Count = StrictInt
-"""A quantity or a level in a body: a JSON integer, never a boolean, a fraction or text."""
+Count = Annotated[int, BeforeValidator(whole_number)]
+"""A quantity or a level in a body: a JSON integer (5.0 too, as JSON Schema counts it), never a
+boolean, a fraction or text."""
 Flag = StrictBool
 """Yes or no in a body: JSON true or false, never 0 or 1."""
 QueryFlag = Annotated[bool, BeforeValidator(_true_or_false)]

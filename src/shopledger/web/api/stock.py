@@ -9,13 +9,16 @@ with any action matched after it.
 """
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Request, Response
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from sqlalchemy import Engine
 
+from shopledger.domain.limits import MAX_QUANTITY, MAX_REF, MAX_STOCK
 from shopledger.services import listing, products
 from shopledger.web.api.paging import Page, page, paged
-from shopledger.web.api.schemas import Count, Input, MoneyIn, Product, StockChange, StockLevel, StockMovement
+from shopledger.web.api.schemas import Count, Input, whole_number, MoneyIn, Product, StockChange, StockLevel, StockMovement
 from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
@@ -28,18 +31,20 @@ class ProductIn(Input):
     name: str = Field(min_length=1, examples=["น้ำผึ้งป่า 1 ลิตร"])
     price: MoneyIn
     cost: MoneyIn | None = Field(None, description="left out: keeps the stored cost")
-    low_stock_at: Count | None = Field(None, ge=0, description="left out: keeps the stored level")
+    # the bounds before the validator, so that /openapi.json shows them inside anyOf
+    low_stock_at: Annotated[int, Field(ge=0, le=MAX_STOCK), BeforeValidator(whole_number)] | None = Field(
+        None, description="left out: keeps the stored level")
 
 
 class ReceiveIn(Input):
-    quantity: Count = Field(gt=0, examples=[24])
+    quantity: Count = Field(gt=0, le=MAX_QUANTITY, examples=[24])
     unit_cost: MoneyIn
-    ref: str = Field("", max_length=200, description="the supplier's invoice number")
+    ref: str = Field("", max_length=MAX_REF, description="the supplier's invoice number")
 
 
 class CountIn(Input):
-    quantity: Count = Field(ge=0, examples=[10], description="what was counted on the shelf")
-    ref: str = Field("", max_length=200)
+    quantity: Count = Field(ge=0, le=MAX_STOCK, examples=[10], description="what was counted on the shelf")
+    ref: str = Field("", max_length=MAX_REF)
 
 
 @router.get("/products", dependencies=[Depends(api_needs("stock.read"))],
