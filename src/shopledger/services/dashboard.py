@@ -64,3 +64,9 @@ def dashboard(engine: Engine, now: datetime | None = None, *, alerts_too: bool =
             "stuck": stuck, "stuck_count": sum(g["count"] for g in stuck),
             "stock": [g for g in groups if g["kind"] in STOCK_KINDS],
             "last_run": runs[0] if runs else None, "next_run": next_daily_run(engine, now)}
+
+
+def status_counts(engine: Engine) -> dict[str, int]:
+    """How many orders have each display status (one index range each): the orders page's tabs."""
+    with reading(engine) as conn:
+        return {str(s): order_reads.order_count(conn, OrderFilter(status=str(s))) for s in DisplayStatus}

@@ -9,7 +9,7 @@ reasons shown are the domain's, worked out for the rows of the page only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
@@ -54,10 +54,14 @@ def list_orders(engine: Engine, *, status: str | None = None, stuck: bool = Fals
 
 
 def orders_page(engine: Engine, *, limit: int, offset: int = 0, status: str | None = None, stuck: bool = False,
-                rule: str | None = None, search: str | None = None, now: datetime | None = None) -> Page:
-    """One page of list_orders and how many orders the filter matches in all."""
+                rule: str | None = None, search: str | None = None, now: datetime | None = None,
+                narrow: dict | None = None) -> Page:
+    """One page of list_orders and how many orders the filter matches in all; `narrow`: channel,
+    payment_method, placed_from, placed_to (OrderFilter's fields)."""
     with reading(engine) as conn:
         listing = _listing(conn, status, stuck, rule, now, search)
+        if narrow:
+            listing = replace(listing, where=replace(listing.where, **narrow))
         rows, total = order_reads.order_page_counted(conn, listing.where, limit=limit, offset=offset)
         return Page(_views(conn, listing, rows), total, offset)
 

@@ -28,6 +28,14 @@ class OrderFilter:
     stuck: dict[str, datetime] | None = None
     failed_ids: tuple[int, ...] = field(default=())
     search: tuple[str, ...] = field(default=())
+    channel: str | None = None  # the order's channel, payment method, and placed from/to (UTC, to excluded)
+    payment_method: str | None = None
+    placed_from: datetime | None = None
+    placed_to: datetime | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        return any(v is not None for v in (self.channel, self.payment_method, self.placed_from, self.placed_to))
 
 
 def _judged(cutoffs: dict[str, datetime], axis: str):
@@ -86,6 +94,14 @@ def _terms(where: OrderFilter) -> list:
     terms = [] if where.status is None else [status == where.status]
     if searching:
         terms.append(_found(where.search))
+    if where.channel is not None:
+        terms.append(_o.c.channel == where.channel)
+    if where.payment_method is not None:
+        terms.append(_o.c.payment_method == where.payment_method)
+    if where.placed_from is not None:
+        terms.append(_o.c.placed_at >= where.placed_from)
+    if where.placed_to is not None:
+        terms.append(_o.c.placed_at < where.placed_to)
     if where.stuck is None:
         return terms
     stuck = _stuck(where.stuck, in_waiting_index=not searching)
@@ -128,7 +144,7 @@ def order_page_counted(conn: Connection, where: OrderFilter, *, limit: int, offs
 
 
 def order_count(conn: Connection, where: OrderFilter = OrderFilter()) -> int:
-    if where.stuck is not None and where.status is None and not where.search:
+    if where.stuck is not None and where.status is None and not where.search and not where.narrowed:
         return _stuck_count(conn, where)
     return conn.execute(select(func.count()).select_from(_o).where(*_terms(where))).scalar_one()
 

@@ -18,9 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, Engine
 
 from shopledger.adapters.db import reads
-from shopledger.domain.errors import DomainError, NotFound
-from shopledger.domain.limits import MAX_SEARCH
-from shopledger.domain.orders.status import DisplayStatus
+from shopledger.domain.errors import NotFound
 from shopledger.services import alerts, listing, order_views, sources
 from shopledger.services.listing import Page as Listed
 from shopledger.services.sync import queue_run
@@ -84,21 +82,7 @@ def _day(text: str) -> tuple[date | None, dict | None]:
 
 # -- running the shop ----------------------------------------------------------------------
 
-@router.get("/orders", dependencies=[Depends(page_needs("orders.read"))])
-def orders_page(request: Request, status: str = "", stuck: bool = False, rule: str = "", offset: int = Query(0, ge=0),
-                search: str = "", engine: Engine = Depends(engine_of)):
-    problem = None
-    search = search.strip()[:MAX_SEARCH]  # the box holds no more; a longer one in the address is cut
-    try:
-        found = order_views.orders_page(engine, status=status or None, stuck=stuck, rule=rule or None,
-                                        search=search, limit=PAGE_SIZE, offset=offset)
-    except DomainError as error:  # an unknown status or rule: a notice on a 200 page, every order shown
-        problem = {"code": error.code, "value": status if error.code == "invalid_status" else rule}
-        status, rule = "", ""
-        found = order_views.orders_page(engine, stuck=stuck, search=search, limit=PAGE_SIZE, offset=offset)
-    return templates.TemplateResponse(request, "orders.html", {
-        "nav": "orders", "orders": found.items, "status": status, "stuck": stuck or bool(rule), "rule": rule,
-        "search": search, "problem": problem, "statuses": list(DisplayStatus)} | _paged(found, offset))
+# /orders itself: web/ui/order_pages.py
 
 
 # an external id may hold '/'
