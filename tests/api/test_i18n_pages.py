@@ -50,9 +50,10 @@ T3 = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
 
 
 def shown_text(html: str) -> str:
-    """What a person reads: text and the attributes shown on screen, without their own data."""
+    """What a person reads: text and the attributes shown on screen, without their own data. The
+    <title> (which cannot mark data inside it) repeats the page's heading, which is read."""
     root = lxml.html.document_fromstring(html)
-    for element in root.xpath("//script | //style | //*[@data-user] | //*[@lang][not(self::html)]"):
+    for element in root.xpath("//script | //style | //title | //*[@data-user] | //*[@lang][not(self::html)]"):
         element.drop_tree()
     texts = list(root.itertext())
     texts += [value for element in root.iter() if isinstance(element.tag, str)
@@ -124,6 +125,8 @@ def _paths(engine) -> list[str]:
                "/accounting/close?problem=month_not_over", "/accounting/exports"]
             + ["/documents", "/documents?kind=credit_note&status=issued&month=2026-11", "/documents?search=nobody",
                "/documents?kind=lost", "/documents/pdf", "/documents/pdf?month=2001-01"]
+            + ["/stock?search=honey", "/stock?search=nothing-like-it", "/stock/product", "/stock/product?sku=TEA-GREEN",
+               "/stock/product?sku=TEA-GREEN&done=received", "/stock/product?problem=invalid_product"]
             + [f"/orders?stuck=true&rule={code}" for code in SETTING_OF]
             + [f"/orders?status={status}" for status in DisplayStatus]
             + [f"/documents/{number}" for number in one_of_each.values()]
