@@ -194,8 +194,6 @@ def test_a_phone_has_no_sideways_scroll_on_any_page_of_the_menu(as_role, role):
     assert not wide, f"pages wider than a 390 px phone for {role}: {wide}"
 
 
-@pytest.mark.xfail(reason="the help pages' wide tables and code blocks scroll the whole page sideways "
-                          "at 390 px (found by these tests; web/static/shopledger.css to fix)", strict=False)
 def test_help_pages_fit_a_phone(as_role):
     page = as_role("reader", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto("/help?lang=en")
