@@ -19,7 +19,8 @@ from shopledger.services.reports import paper
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.i18n import N_
-from shopledger.web.ui.pages import PAGE_SIZE, _not_found, templates
+from shopledger.web.ui import pages
+from shopledger.web.ui.pages import _not_found, templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(guard_page)])
 
@@ -45,17 +46,17 @@ def _list(request: Request, engine: Engine, *, kind: str = "", status: str = "",
     search = search.strip()[:MAX_SEARCH]
     try:
         items, total = document_list.documents(engine, kind=kind, status=status, month=month, search=search,
-                                               limit=PAGE_SIZE, offset=offset)
+                                               limit=pages.PAGE_SIZE, offset=offset)
     except DomainError as error:
         problem = PROBLEMS.get(error.code, OTHER_PROBLEM)
         kind = status = month = ""
         items, total = document_list.documents(engine, search="" if error.code == "invalid_search" else search,
-                                               limit=PAGE_SIZE, offset=offset)
+                                               limit=pages.PAGE_SIZE, offset=offset)
     query = "".join(f"{k}={v}&" for k, v in (("kind", kind), ("status", status), ("month", month), ("search", search)) if v)
     return templates.TemplateResponse(request, "document_list.html", {
         "nav": "documents", "documents": items, "kind": kind, "status": status, "month": month, "search": search,
         "kinds": [str(k) for k in DocumentKind], "statuses": [str(s) for s in DocumentStatus], "problem": problem,
-        "offset": offset, "page_size": PAGE_SIZE, "has_next": offset + len(items) < total, "total": total,
+        "offset": offset, "page_size": pages.PAGE_SIZE, "has_next": offset + len(items) < total, "total": total,
         "query": query})
 
 
