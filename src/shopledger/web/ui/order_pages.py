@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import quote, urlencode
 from datetime import date, datetime, time, timedelta
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Engine
 
 from shopledger.domain.clock import BANGKOK
@@ -20,6 +21,7 @@ from shopledger.domain.orders.model import Channel, PaymentMethod
 from shopledger.domain.orders.status import DisplayStatus
 from shopledger.domain.shipping.carriers import KNOWN_CARRIERS
 from shopledger.services import bulk_ship, dashboard, order_views
+from shopledger.services import order_changes as oc
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.i18n import N_
@@ -121,3 +123,60 @@ def ship_sheet(request: Request, sheet: UploadFile = File(...), source: str = Fo
     except (DomainError, UnicodeDecodeError, csv.Error):
         report["failed"] = [{"source": source, "external_id": sheet.filename or "", "why": SHIP_ERRORS["invalid_request"]}]
     return templates.TemplateResponse(request, "shipped.html", {"nav": "orders", "report": report})
+
+
+# -- one order's buttons ------------------------------------------------------------------------
+
+ACTIONS = ("verifying", "paid", "ship", "deliver", "return", "cancel")
+ACTION_ERRORS = SHIP_ERRORS | {
+    "order_locked": N_("The order is not waiting for payment."),
+    "already_cancelled": N_("The order is already cancelled."),
+    "not_shipped": N_("The order has not been shipped."),
+    "invalid_date": N_("That is not a day."),
+}
+
+
+def _change(action: str, form) -> oc.Change:
+    if action == "verifying":
+        return oc.mark_verifying()
+    if action == "paid":
+        day = _day(str(form.get("paid_on") or ""))
+        if form.get("paid_on") and day is None:
+            raise DomainError("invalid_date", "not a day")
+        return oc.mark_paid(paid_at=_start(day) + timedelta(hours=12) if day else None)
+    if action == "deliver":
+        return oc.deliver()
+    if action == "return":
+        return oc.give_back()
+    return oc.cancel()
+
+
+@router.post("/order-actions")
+async def order_action(request: Request, engine: Engine = Depends(engine_of),
+                       person=Depends(page_needs("orders.change"))):
+    """A button on an order's page (form fields action, source, external_id; ship: carrier, tracking), then
+    back to the order with what was done or, in words, why not (and what was typed)."""
+    if not _same_site(request):
+        return _refused(request)
+    form = await request.form()
+    action = str(form.get("action") or "")
+    source, external_id = str(form.get("source") or ""), str(form.get("external_id") or "")
+    back = f"/orders/{quote(source, safe='')}/{quote(external_id, safe='')}"
+    if action not in ACTIONS:
+        return RedirectResponse(f"{back}?failed=other", status_code=303)
+    try:
+        if action == "ship":
+            bulk_ship.ship_one(engine, source, external_id, str(form.get("carrier") or ""),
+                               str(form.get("tracking") or "").strip(), person.email)
+        else:
+            oc.change_order(engine, source, external_id, _change(action, form), person.email)
+    except DomainError as error:
+        code = error.code if error.code in ACTION_ERRORS else "other"
+        typed = urlencode({"tracking": str(form.get("tracking") or "")[:100]}) if action == "ship" else ""
+        return RedirectResponse(f"{back}?failed={code}&action={action}&{typed}", status_code=303)
+    return RedirectResponse(f"{back}?done={action}", status_code=303)
+
+
+DONE = {"verifying": N_("Marked as checking the payment."), "paid": N_("Marked as paid."), "ship": N_("Marked as shipped."),
+        "deliver": N_("Marked as delivered."), "return": N_("Marked as returned."), "cancel": N_("The order is cancelled.")}
+templates.env.globals.update(order_action_errors=ACTION_ERRORS, order_action_done=DONE, known_carriers=KNOWN_CARRIERS)
