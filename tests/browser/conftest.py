@@ -123,6 +123,8 @@ def sign_in(page, role: str, lang: str = "en") -> None:
         page.locator("#password").fill(PASSWORDS[role])
         page.locator("form.signin button[type=submit]").click()
     page.wait_for_url(lambda url: "/signin" not in url)
+    # the language asked for, whatever another test chose for this person before (it is remembered)
+    page.goto(f"/?lang={lang}")
 
 
 @pytest.fixture
