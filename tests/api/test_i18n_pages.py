@@ -128,6 +128,7 @@ def _paths(engine) -> list[str]:
             + ["/stock?search=honey", "/stock?search=nothing-like-it", "/stock/product", "/stock/product?sku=TEA-GREEN",
                "/stock/product?sku=TEA-GREEN&done=received", "/stock/product?problem=invalid_product"]
             + ["/settings", "/settings?done=company", "/settings?problem=invalid_tax_id", "/settings/tokens"]
+            + ["/import", "/import/run?id=1", "/import/run?id=2", "/import/run?id=999"]
             + [f"/orders?stuck=true&rule={code}" for code in SETTING_OF]
             + [f"/orders?status={status}" for status in DisplayStatus]
             + [f"/documents/{number}" for number in one_of_each.values()]
