@@ -40,13 +40,6 @@ def _paged(found: Listed, offset: int) -> dict:
     return {"offset": offset, "page_size": PAGE_SIZE, "has_next": found.has_more, "total": found.total}
 
 
-@router.get("/documents", dependencies=[Depends(page_needs("documents.read"))])
-def documents_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
-    found = listing.documents(engine, PAGE_SIZE, offset)
-    return templates.TemplateResponse(request, "documents.html", {
-        "nav": "documents", "documents": found.items} | _paged(found, offset))
-
-
 @router.get("/documents/{number}", dependencies=[Depends(page_needs("documents.read"))])
 def document_page(request: Request, number: str, conn: Connection = Depends(read_conn)):
     doc = reads.document(conn, number)
@@ -93,13 +86,6 @@ def order_page(request: Request, source: str, external_id: str, engine: Engine =
     except NotFound:
         return _not_found(request, "order", f"{source}:{external_id}")
     return templates.TemplateResponse(request, "order.html", {"nav": "orders", "o": order, "data": order["data"]})
-
-
-@router.get("/stock", dependencies=[Depends(page_needs("stock.read"))])
-def stock_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
-    found = listing.stock(engine, PAGE_SIZE, offset)
-    return templates.TemplateResponse(request, "stock.html", {"nav": "stock", "levels": found.items}
-                                      | _paged(found, offset))
 
 
 @router.get("/alerts", dependencies=[Depends(page_needs("alerts.read"))])
