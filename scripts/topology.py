@@ -37,7 +37,9 @@ def main() -> int:
     database_url = _create_database(args.pg_url, name)
     env = {**os.environ, "SHOPLEDGER_DATABASE_URL": database_url, "SHOPLEDGER_HUEY_URL": args.redis_url,
            "SHOPLEDGER_HUEY_NAME": name, "SHOPLEDGER_EMBEDDED_WORKER": "false", "SHOPLEDGER_HOST": args.host,
-           "SHOPLEDGER_DEMO_SHOP": "true" if args.demo else "false"}
+           "SHOPLEDGER_DEMO_SHOP": "true" if args.demo else "false",
+           # this script runs the web processes itself, one per --web: each serve is one process
+           "SHOPLEDGER_WEB_WORKERS": "1"}
     ports = [args.port + n for n in range(args.web)] if args.port else [_free_port(args.host) for _ in range(args.web)]
     env["SHOPLEDGER_PORT"] = str(ports[0])  # where a worker finds the demo shop
     logs = Path(tempfile.mkdtemp(prefix=f"{name}-"))

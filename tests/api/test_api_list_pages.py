@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from shopledger.web.ui import pages
+from shopledger.web.ui import order_pages, pages
 from tests.api.conftest import take
 from tests.builders import make_order_dict
 
@@ -25,12 +25,13 @@ def test_the_alerts_page_counts_stuck_orders_instead_of_listing_them(client, man
     [row] = re.findall(r'<tr data-kind="stuck_order" data-rule="unshipped">.*?</tr>', html, re.S)
     assert f'<td class="num" data-label="จำนวน">{N}</td>' in row and f"ยังไม่จัดส่งเกิน 2 วัน: {N} คำสั่งซื้อ" in row
     assert f"{N} orders not shipped after 2 days" in client.get("/alerts?lang=en").text
-    assert len(re.findall(r'href="/orders/import/S-', html)) == 3
+    assert len(set(re.findall(r'href="/orders/import/(S-\d+)', html))) == 3  # examples, not all of them
     assert 'href="/orders?stuck=true&amp;rule=unshipped"' in row
 
 
 def test_the_orders_page_by_stuck_rule_pages_with_its_total(client, many_stuck, monkeypatch):
     monkeypatch.setattr(pages, "PAGE_SIZE", 25)
+    monkeypatch.setattr(order_pages, "PAGE_SIZE", 25)
     html = client.get("/orders?stuck=true&rule=unshipped").text
     assert f"1–25 จาก {N}" in html
     assert 'href="?stuck=true&amp;rule=unshipped&amp;offset=25"' in html and "import:S-060" in html
