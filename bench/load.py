@@ -65,15 +65,17 @@ def main() -> int:
     print(f"python {platform.python_version()}, {os.cpu_count()} cpu(s), database {_shown(url)}; "
           f"web workers {env.get('SHOPLEDGER_WEB_WORKERS', 'default')}; {args.seconds:.0f} s or "
           f"{args.max_requests} requests per level")
-    print("mix             " + ", ".join(path for _, path, _ in MIX) + (" (signed in)" if cookie else ""))
     mix = [(name, path, page) for name, path, page in MIX if cookie or not page]
+    print("mix             " + ", ".join(path for _, path, _ in mix))
     server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "shopledger"), "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_until_up(port, server)
         worst = 0.0
         for clients in [int(c) for c in args.clients.split(",")]:
+            cpu_before, load = _tree_cpu(server.pid), os.getloadavg()[0]
             result = asyncio.run(_level(port, mix, token, cookie, clients, args.seconds, args.max_requests))
+            result["cpu"], result["load"] = _tree_cpu(server.pid) - cpu_before, load
             worst = _report(clients, result, last=clients == max(int(c) for c in args.clients.split(",")))
         return 0 if worst < 500 else 1
     finally:
@@ -204,7 +206,8 @@ def _report(clients: int, result: dict, last: bool) -> float:
     p = _percentiles(ms)
     print(f"{clients:>3} clients     {len(ms):>5} requests in {result['seconds']:.1f} s = {len(ms) / result['seconds']:,.0f}/s; "
           f"p50 {p[50]:.0f} ms, p95 {p[95]:.0f} ms, p99 {p[99]:.0f} ms, max {ms[-1]:.0f} ms; "
-          f"errors {errors}, 5xx {server_errors}")
+          f"errors {errors}, 5xx {server_errors}; server CPU {result['cpu'] * 1000 / max(len(ms), 1):.1f} ms a request; "
+          f"machine load {result['load']:.1f}")
     if last:
         by_name: dict[str, list[float]] = {}
         for name, t, _ in timings:
@@ -216,6 +219,22 @@ def _report(clients: int, result: dict, last: bool) -> float:
             statuses[status] = statuses.get(status, 0) + 1
         print("                statuses " + ", ".join(f"{s}: {c}" for s, c in sorted(statuses.items())))
     return p[99] + (10_000 if server_errors else 0)
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds of a process and its descendants so far (Linux /proc): what the server spent,
+    whatever else the machine was doing meanwhile."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+            todo += [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
 
 
 def _percentiles(ms: list[float]) -> dict[int, float]:

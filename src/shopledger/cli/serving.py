@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Callable
@@ -66,10 +67,23 @@ def run_web_workers(host: str, port: int, workers: int) -> None:
 
     config = uvicorn.Config("shopledger.web.app:create_served_app", factory=True, host=host, port=port,
                             workers=workers, log_level="info")
-    supervisor = Supervisor(config, sockets=[config.bind_socket()])
+    supervisor = Supervisor(config, sockets=[_listening(host, port)])
     supervisor.run()
     if supervisor.received is not None:
         raise _Signalled(supervisor.received)
+
+
+def _listening(host: str, port: int) -> socket.socket:
+    """The socket the web processes share, made with its protocol named: the connections accepted
+    from it inherit it, and asyncio turns Nagle off (TCP_NODELAY) only on sockets it knows are TCP.
+    uvicorn's own (`Config.bind_socket`) leaves it 0, and every answer then waited ~40 ms for the
+    client's delayed ACK between its head and its body."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host.strip("[]"), port))
+    sock.set_inheritable(True)
+    return sock
 
 
 def _start_worker() -> subprocess.Popen:
