@@ -53,7 +53,8 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters.update(thai_date=printed.thai_date, thai_short_date=printed.thai_short_date, baht=printed.amount, tax_id=printed.tax_id,
                        rate=printed.rate, line_amount=line_amount)
-    env.globals.update(branch_label=branch_label, font_css=font_css, thai_month=printed.thai_month)
+    env.globals.update(branch_label=branch_label, font_css=font_css, thai_month=printed.thai_month,
+                       credit_reason=printed.credit_reason)
     return env
 
 
@@ -78,10 +79,11 @@ def _fetcher():
     return OnlyOurs(allowed_protocols=("data", "file"))
 
 
-def pdf(markup: str) -> bytes:
-    """One PDF from one HTML page (fonts embedded, subset)."""
+def pdf(markup: str, **write_options) -> bytes:
+    """One PDF from one HTML page (fonts embedded, subset). `write_options` go to WeasyPrint's
+    write_pdf as they are (adapters/etax/pdfa.py: a PDF/A-3 variant, an attachment, a finisher)."""
     from weasyprint import HTML  # slow to import: only when paper is asked for
     from weasyprint.text.fonts import FontConfiguration
 
     return HTML(string=markup, base_url=str(TEMPLATES), url_fetcher=_fetcher()).write_pdf(
-        font_config=FontConfiguration())
+        font_config=FontConfiguration(), **write_options)

@@ -13,6 +13,21 @@ def _day(value: object) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+CREDIT_REASONS = {  # a credit note's reason as printed: Thai, then English (Revenue Code 86/10 asks for the reason)
+    "cancelled_order": ("ยกเลิกคำสั่งซื้อ", "Order cancelled"),
+    "returned_goods": ("รับคืนสินค้า", "Goods returned by the buyer"),
+    "refund": ("คืนเงิน", "Refund"),
+}
+
+
+def credit_reason(code: object, text: object = "") -> tuple[str, str, str]:
+    """(Thai, English, the merchant's own note) for a credit note's reason code; never the code itself."""
+    thai, english = CREDIT_REASONS.get(str(code or ""), ("ลดหนี้", "Credit"))
+    note = str(text or "")
+    note = note[len("refund "):] if code == "refund" and note.startswith("refund ") else ""
+    return thai, english, note
+
+
 def thai_date(value: object) -> str:
     """'2026-11-27' -> '27 พฤศจิกายน 2569'; blank for nothing."""
     if not value:
