@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from shopledger.adapters.db import orders_repo, statistics
 from shopledger.adapters.db.engine import reading, writing
+from shopledger.adapters.db.rehearsal import Rehearsal
 from shopledger.adapters.db.settings_repo import load_policy
 from shopledger.domain import limits
 from shopledger.domain.accounting.vat import VatTerms
@@ -73,11 +74,11 @@ class IntakeReport:
                 "failed": [f.as_dict() for f in self.failed]}
 
 
-def take_orders(engine: Engine, records: Iterable[Incoming], *, source: str, actor: str,
+def take_orders(engine: Engine | Rehearsal, records: Iterable[Incoming], *, source: str, actor: str,
                 batch_size: int = 1000, now: Callable[[], datetime] = utc_now) -> IntakeReport:
     """Import every good record; list each bad one with its reason."""
     report = IntakeReport()
-    kept = KeptStatistics(engine)
+    kept = KeptStatistics(engine)  # a rehearsal (services/preview.py) analyses nothing
     for batch in readable_batches(records, batch_size, report):
         _take_batch(engine, batch, source, actor, now(), report)
         kept.wrote(report)
@@ -111,6 +112,8 @@ class KeptStatistics:
 
     def _check(self) -> None:
         self._unchecked = 0
+        if isinstance(self.engine, Rehearsal):
+            return  # ANALYZE would outlive the rollback (and commits on its own on PostgreSQL)
         try:
             analysed = statistics.refresh(self.engine)
         except Exception:  # noqa: BLE001 - statistics only speed queries up: never fail an import on them
@@ -145,7 +148,7 @@ def skip_unchanged(engine: Engine, batch: list[Incoming], source: str,
     """Records seen before exactly as they are now are unchanged without even being parsed
     (the re-import of a file). Returns the others, each with its hash."""
     hashes = [record.received or received_hash(record.data) for record in batch]
-    with reading(engine) as conn:
+    with _reading(engine) as conn:
         stored = orders_repo.received_hashes(conn, source, [_record_id(r.data) for r in batch])
     left = [(r, h) for r, h in zip(batch, hashes) if stored.get(_record_id(r.data)) != h]
     report.unchanged += len(batch) - len(left)
@@ -157,7 +160,7 @@ def take_changed(engine: Engine, records: list[tuple[Incoming, str]], source: st
     """Validate, keep the newest version of each order, and write them."""
     if not records:
         return
-    with reading(engine) as conn:
+    with _reading(engine) as conn:
         vat = load_policy(conn).vat_terms  # a total before VAT must follow the merchant's VAT
     chunk: dict[tuple[str, str], tuple[Order, str]] = {}
     for record, digest in records:
@@ -178,13 +181,23 @@ def _record_id(data: object) -> str:
 def _plan_then_apply(engine: Engine, orders: list[tuple[Order, str]], actor: str, now: datetime) -> ChunkOutcome:
     """Plan without the lock (other importers go on meanwhile), apply under it; plan again
     under the lock only if one of these orders changed in between."""
-    with reading(engine) as conn:
+    with _reading(engine) as conn:
         chunk = plan_chunk(conn, orders, load_policy(conn), now)
-    with writing(engine) as conn:
+    with _writing(engine) as conn:
         policy = load_policy(conn)
         if not still_current(conn, chunk, policy, [order.key for order, _ in orders]):
             chunk = plan_chunk(conn, orders, policy, now)
         return apply_chunk(conn, chunk, actor, now)
+
+
+def _reading(books: Engine | Rehearsal):
+    """The engine's read transaction, or a rehearsal's own connection (it sees its writes)."""
+    return books.reading() if isinstance(books, Rehearsal) else reading(books)
+
+
+def _writing(books: Engine | Rehearsal):
+    """The books' write transaction, or a savepoint of the rehearsal's one."""
+    return books.writing() if isinstance(books, Rehearsal) else writing(books)
 
 
 def _validated(record: Incoming, source: str, vat: VatTerms, report: IntakeReport) -> Order | None:
@@ -204,7 +217,7 @@ def _write(engine: Engine, orders: list[tuple[Order, str]], actor: str, now: dat
         pass
     for order, digest in orders:
         try:
-            with writing(engine) as conn:
+            with _writing(engine) as conn:
                 report.add(write_chunk(conn, [(order, digest)], load_policy(conn), actor, now))
         except Exception:  # noqa: BLE001 - recorded with its reason, the run goes on
             # The technical error (often SQL) is for support's log; the merchant reads a sentence.
