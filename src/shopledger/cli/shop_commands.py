@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Optional
@@ -15,6 +16,7 @@ import typer
 from shopledger.adapters.connectors.file_guards import nesting_problem
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_list, table
+from shopledger.domain.clock import parse_at
 from shopledger.domain.errors import DomainError
 from shopledger.domain.limits import MAX_RECORD_BYTES, RECORD_TOO_LARGE
 from shopledger.domain.orders.search import needles
@@ -26,6 +28,18 @@ stock_app = typer.Typer(invoke_without_command=True, help="Stock levels, goods i
 cod_app = typer.Typer(no_args_is_help=True, help="Cash on delivery: courier statements, what couriers owe.")
 alerts_app = typer.Typer(invoke_without_command=True, help="Open alerts.")
 JSON = typer.Option(False, "--json", help="print JSON")
+AT = typer.Option(None, "--at", metavar="DATE-TIME",
+                  help="when it happened, if not now: ISO 8601, e.g. 2026-11-28T15:30 (Asia/Bangkok without an "
+                       "offset); not in a closed period, not in the future")
+
+
+def _at(text: Optional[str]) -> Optional[datetime]:
+    if text is None:
+        return None
+    try:
+        return parse_at(text)
+    except ValueError as error:
+        raise DomainError("invalid_at", f"--at: {error}") from None
 
 
 def _actor() -> str:
@@ -135,11 +149,17 @@ def order_edit(source: str, external_id: str, path: Path, as_json: bool = JSON) 
     _show(source, external_id, as_json)
 
 
-def _change(change_name: str, help_text: str):
-    @domain_errors
-    def command(source: str, external_id: str, as_json: bool = JSON) -> None:
-        oc.change_order(default_engine(), source, external_id, getattr(oc, change_name)(), _actor())
-        _show(source, external_id, as_json)
+def _change(change_name: str, help_text: str, dated: bool = False):
+    if dated:
+        @domain_errors
+        def command(source: str, external_id: str, at: Optional[str] = AT, as_json: bool = JSON) -> None:
+            oc.change_order(default_engine(), source, external_id, getattr(oc, change_name)(), _actor(), at=_at(at))
+            _show(source, external_id, as_json)
+    else:
+        @domain_errors
+        def command(source: str, external_id: str, as_json: bool = JSON) -> None:
+            oc.change_order(default_engine(), source, external_id, getattr(oc, change_name)(), _actor())
+            _show(source, external_id, as_json)
     command.__doc__ = help_text
     return command
 
@@ -147,8 +167,9 @@ def _change(change_name: str, help_text: str):
 order_app.command("verifying")(_change("mark_verifying", "The buyer says they paid: check the payment."))
 order_app.command("paid")(_change("mark_paid", "The payment is in: issue the receipt/tax invoice."))
 order_app.command("cancel")(_change("cancel", "Cancel the order (void its invoice, or a credit note)."))
-deliver = _change("deliver", "Delivered (a COD parcel: the courier collected the money).")
-give_back = _change("give_back", "The parcel came back (COD refused, returned to sender): goods back in stock.")
+deliver = _change("deliver", "Delivered (a COD parcel: the courier collected the money).", dated=True)
+give_back = _change("give_back", "The parcel came back (COD refused, returned to sender): goods back in stock.",
+                    dated=True)
 
 
 # -- products and stock ------------------------------------------------------------------
@@ -198,16 +219,19 @@ def _stock_result(result: dict, as_json: bool) -> None:
 @stock_app.command("receive")
 @domain_errors
 def stock_receive(sku: str, quantity: int, cost: str = typer.Option(..., "--cost", help="unit cost in baht"),
-                  ref: str = typer.Option("", "--ref", help="the supplier's invoice number"), as_json: bool = JSON) -> None:
+                  ref: str = typer.Option("", "--ref", help="the supplier's invoice number"), at: Optional[str] = AT,
+                  as_json: bool = JSON) -> None:
     """Goods in at a unit cost: Dr 114101 inventory / Cr 212101 accounts payable."""
-    _stock_result(products.receive_stock(default_engine(), sku, quantity, cost, ref=ref, actor=_actor()), as_json)
+    _stock_result(products.receive_stock(default_engine(), sku, quantity, cost, ref=ref, actor=_actor(), at=_at(at)),
+                  as_json)
 
 
 @stock_app.command("count")
 @domain_errors
-def stock_count(sku: str, quantity: int, ref: str = typer.Option("", "--ref"), as_json: bool = JSON) -> None:
+def stock_count(sku: str, quantity: int, ref: str = typer.Option("", "--ref"), at: Optional[str] = AT,
+                as_json: bool = JSON) -> None:
     """A stock count: on hand becomes QUANTITY; the difference is booked to 531101."""
-    _stock_result(products.count_stock(default_engine(), sku, quantity, ref=ref, actor=_actor()), as_json)
+    _stock_result(products.count_stock(default_engine(), sku, quantity, ref=ref, actor=_actor(), at=_at(at)), as_json)
 
 
 @stock_app.command("moves")
@@ -232,14 +256,15 @@ def ship(source: Optional[str] = typer.Argument(None), external_id: Optional[str
          carrier: Optional[str] = typer.Option(None, "--carrier"), tracking: Optional[str] = typer.Option(None, "--tracking"),
          file: Optional[Path] = typer.Option(None, "--file", help="CSV/XLSX: source, external_id, carrier, tracking"),
          default_source: Optional[str] = typer.Option(None, "--source", help="source for rows that name none"),
-         as_json: bool = JSON) -> None:
+         at: Optional[str] = AT, as_json: bool = JSON) -> None:
     """Record a shipment, or one per row of --file. Exit 1 if some failed."""
     engine = default_engine()
+    shipped_at = _at(at)
     if file is not None:
-        report = bulk_ship.ship_file(engine, file, _actor(), default_source=default_source)
+        report = bulk_ship.ship_file(engine, file, _actor(), default_source=default_source, at=shipped_at)
     elif source and external_id and carrier and tracking:
         report = bulk_ship.ship_rows(engine, [{"source": source, "external_id": external_id, "carrier": carrier,
-                                               "tracking": tracking}], _actor())
+                                               "tracking": tracking}], _actor(), at=shipped_at)
     else:
         raise DomainError("usage", "give SOURCE EXTERNAL_ID --carrier C --tracking T, or --file F.csv")
     _ship_report(report, as_json)
@@ -259,9 +284,11 @@ def _ship_report(report: dict, as_json: bool) -> None:
 
 @cod_app.command("remittance")
 @domain_errors
-def cod_remittance(path: Path, carrier: str = typer.Option(..., "--carrier"), as_json: bool = JSON) -> None:
-    """Book a courier's COD payout statement. Exit 1 if some rows did not match."""
-    report = cod.remit_statement(default_engine(), path, carrier, _actor())
+def cod_remittance(path: Path, carrier: str = typer.Option(..., "--carrier"), at: Optional[str] = AT,
+                   as_json: bool = JSON) -> None:
+    """Book a courier's COD payout statement (dated by its rows, else --at, else today). Exit 1 if some rows did
+    not match."""
+    report = cod.remit_statement(default_engine(), path, carrier, _actor(), at=_at(at))
     if as_json:
         emit_json(report)
     else:

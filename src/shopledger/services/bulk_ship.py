@@ -19,6 +19,7 @@ from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError
 from shopledger.domain.shipping.carriers import fold, normalize_tracking, resolve_carrier
 from shopledger.services import order_changes as oc
+from shopledger.services.acted_at import refuse_if_not_allowed
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "source": ("source", "แหล่งที่มา", "ที่มา", "ร้าน"),
@@ -73,14 +74,15 @@ def _cell(value: object) -> str:
 
 
 def ship_one(engine: Engine, source: str, external_id: str, carrier: str, tracking: str, actor: str,
-             now: datetime | None = None) -> str:
-    """Ship one order: "shipped", or "unchanged" if it already has this carrier and tracking."""
+             now: datetime | None = None, at: datetime | None = None) -> str:
+    """Ship one order: "shipped", or "unchanged" if it already has this carrier and tracking.
+    `at`: when it was shipped, if not now (order_changes.change_order)."""
     if not normalize_tracking(tracking or ""):
         raise DomainError("invalid_shipment", "a shipment needs a tracking number")
     if not (carrier or "").strip():
         raise DomainError("invalid_shipment", "a shipment needs a carrier")
     try:
-        oc.change_order(engine, source, external_id, _ship_once(carrier, tracking), actor, now or utc_now())
+        oc.change_order(engine, source, external_id, _ship_once(carrier, tracking), actor, now or utc_now(), at=at)
     except _AlreadyShipped:
         return "unchanged"
     return "shipped"
@@ -100,9 +102,10 @@ def _ship_once(carrier: str, tracking: str) -> oc.Change:
 
 
 def ship_rows(engine: Engine, rows: Sequence[Mapping[str, str]], actor: str, *, default_source: str | None = None,
-              now: datetime | None = None) -> dict:
+              now: datetime | None = None, at: datetime | None = None) -> dict:
     """Ship every row it can -> {"shipped": [...], "unchanged": [...], "failed": [...]} (line 1 = header)."""
     columns = _columns(rows, default_source)
+    refuse_if_not_allowed(engine, at, now)  # a closed or future day: the whole sheet, not each row
     report: dict[str, list] = {"shipped": [], "unchanged": [], "failed": []}
     for index, row in enumerate(rows):
         values = {name: (row.get(header) or "").strip() for name, header in columns.items()}
@@ -114,7 +117,7 @@ def ship_rows(engine: Engine, rows: Sequence[Mapping[str, str]], actor: str, *, 
         try:
             _require(values)
             outcome = ship_one(engine, values["source"], values["external_id"], values["carrier"],
-                               values["tracking"], actor, now)
+                               values["tracking"], actor, now, at)
             report[outcome].append(item)
         except DomainError as error:
             report["failed"].append(item | {"reason": error.message})
@@ -125,8 +128,8 @@ def ship_rows(engine: Engine, rows: Sequence[Mapping[str, str]], actor: str, *, 
 
 
 def ship_file(engine: Engine, path: str | Path, actor: str, *, default_source: str | None = None,
-              now: datetime | None = None) -> dict:
-    return ship_rows(engine, read_rows(path), actor, default_source=default_source, now=now)
+              now: datetime | None = None, at: datetime | None = None) -> dict:
+    return ship_rows(engine, read_rows(path), actor, default_source=default_source, now=now, at=at)
 
 
 def _columns(rows: Sequence[Mapping[str, str]], default_source: str | None) -> dict[str, str]:

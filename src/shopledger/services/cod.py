@@ -22,7 +22,7 @@ from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
 from shopledger.domain.accounting.chart import COD_RECEIVABLE
 from shopledger.domain.accounting.vat import rate_on
-from shopledger.domain.clock import business_date, utc_now
+from shopledger.domain.clock import business_date, refuse_backdate, utc_now
 from shopledger.domain.money import ZERO, fmt
 from shopledger.domain.shipping.carriers import Carrier, resolve_carrier
 from shopledger.domain.shipping.cod import (
@@ -30,25 +30,32 @@ from shopledger.domain.shipping.cod import (
     match_rows, matched_entry, parse_statement,
 )
 from shopledger.services import order_state
+from shopledger.services.acted_at import refuse_if_not_allowed
 from shopledger.services.bulk_ship import read_rows
 
 MISMATCH_ACTION = "check this row with the courier; it was not booked"
 
 
 def remit_statement(engine: Engine, path: str | Path, carrier: str, actor: str,
-                    now: datetime | None = None) -> dict:
+                    now: datetime | None = None, at: datetime | None = None) -> dict:
     """Read a payout statement (CSV or XLSX) and book it; see `remit_rows`."""
-    return remit_rows(engine, read_rows(path), carrier, Path(path).name, actor, now)
+    refuse_if_not_allowed(engine, at, now)  # before the file is read: a refused date is the answer
+    return remit_rows(engine, read_rows(path), carrier, Path(path).name, actor, now, at)
 
 
 def remit_rows(engine: Engine, rows: list[dict[str, str]], carrier: str, statement: str, actor: str,
-               now: datetime | None = None) -> dict:
-    """Book the rows that match; report (and alert) the rest. `statement` names the file."""
+               now: datetime | None = None, at: datetime | None = None) -> dict:
+    """Book the rows that match; report (and alert) the rest. `statement` names the file. `at`:
+    when the courier paid, if not now: the payout's day when its rows give none, and when its
+    parcels were remitted."""
     now = now or utc_now()
     courier = resolve_carrier(carrier)
     parsed = parse_statement(rows)
     trackings = [row.tracking for row in parsed if isinstance(row, StatementRow)]
     with writing(engine) as conn:
+        if at is not None:
+            refuse_backdate(at, now, load_policy(conn).closed_through)
+            now = at
         parcels = {p.tracking_number: p for p in shop_reads.cod_parcels(conn, courier.code, trackings)}
         matched, mismatches = match_rows(parsed, _expectations(parcels))
         mismatches = [_explain(m, parcels.get(m.tracking)) for m in mismatches]

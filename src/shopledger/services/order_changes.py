@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import Connection, Engine, select
 
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.books_repo import NumberBook
-from shopledger.adapters.db.engine import writing
+from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
-from shopledger.domain.clock import utc_now
-from shopledger.domain.errors import Conflict, NotFound
+from shopledger.domain.accounting.vat import VatTerms
+from shopledger.domain.clock import BANGKOK, business_date, refuse_backdate, utc_now
+from shopledger.domain.errors import Conflict, DomainError, NotFound
+from shopledger.domain.limits import MAX_NOTE
+from shopledger.domain.money import ZERO, fmt
 from shopledger.domain.orders.canonical import order_to_dict
 from shopledger.domain.orders.interchange import parse_order
 from shopledger.domain.orders.model import Order
@@ -44,8 +48,18 @@ def create_manual_order(engine: Engine, data: dict, actor: str, now: datetime | 
         return order
 
 
+def vat_terms(engine: Engine) -> VatTerms:
+    """The merchant's VAT registration and dated rates, which an order's total keyed in follows."""
+    with reading(engine) as conn:
+        return load_policy(conn).vat_terms
+
+
 def change_order(engine: Engine, source: str, external_id: str, change: Change, actor: str,
-                 now: datetime | None = None) -> Order:
+                 now: datetime | None = None, at: datetime | None = None) -> Order:
+    """`at`: when it happened, if not now (shipped yesterday): the change is dated `at` (shipped,
+    paid, delivered, the stock movement, the entries' day), while the new version of the order is
+    the newest one (a version stamp after the order's last change). Refused in a closed period,
+    in the future, or on a day before the order's last change."""
     now = now or utc_now()
     with writing(engine) as conn:
         row = _stored(conn, source, external_id)
@@ -53,12 +67,27 @@ def change_order(engine: Engine, source: str, external_id: str, change: Change, 
             raise NotFound("order", f"{source}:{external_id}")
         policy = load_policy(conn)
         current = parse_order(row.data, source, vat=policy.vat_terms)
-        moment = max(now, current.updated_at + timedelta(milliseconds=1))
-        data = change(order_to_dict(current), moment)
+        if at is not None:
+            refuse_backdate(at, now, policy.closed_through)
+            _not_before_last_change(at, current)
+        moment = max(at or now, current.updated_at + timedelta(milliseconds=1))
+        data = change(order_to_dict(current), at or moment)
         data["updated_at"] = moment.isoformat()
         order = parse_order(data, source, vat=policy.vat_terms)
         write_chunk(conn, [(order, None)], policy, actor, moment)
         return order
+
+
+def _not_before_last_change(at: datetime, current: Order) -> None:
+    """A version must be newer than the stored one, so an action dated on an earlier day than the
+    order's last change would get documents and entries on the wrong day: refused instead. The
+    same day is fine (its times follow the last change, its day is the one given)."""
+    last = business_date(current.updated_at)
+    if business_date(at) < last:
+        shown = at.astimezone(BANGKOK)
+        raise DomainError("before_last_change", f"{shown:%Y-%m-%d %H:%M} is before the order's last change "
+                          f"({current.updated_at.astimezone(BANGKOK):%Y-%m-%d %H:%M}); choose that day or later",
+                          {"at": shown.isoformat(), "last_change": current.updated_at.astimezone(BANGKOK).isoformat()})
 
 
 def _stored(conn: Connection, source: str, external_id: str):
@@ -133,4 +162,34 @@ def give_back() -> Change:
         if data["fulfillment_status"] not in ("shipped", "delivered"):
             raise Conflict("not_shipped", f"the order is {data['fulfillment_status']}: nothing to take back")
         return data | {"fulfillment_status": "returned"}
+    return apply
+
+
+def refund(amount: Decimal, reason: str = "") -> Change:
+    """Money paid back to a paid order's buyer, in part or in full: one more entry in its refunds,
+    so the reconciler issues its credit note and pays it out (accounting-rules.md). Paying back all
+    that is left also says the order is refunded. The reason goes on the order's note, by the
+    refund's id."""
+    def apply(data: dict, now: datetime) -> dict:
+        if data["payment_status"] != "paid":
+            raise Conflict("not_paid", f"the order is {data['payment_status']}: only a paid order is refunded")
+        refunds = list(data.get("refunds") or [])
+        left = Decimal(data["total"]) - sum((Decimal(r["amount"]) for r in refunds), ZERO)
+        if not ZERO < amount <= left:
+            raise DomainError("invalid_refund", f"a refund is more than 0.00 and at most {fmt(left)}",
+                              {"left": fmt(left)})
+        taken, number = {r["external_id"] for r in refunds}, len(refunds) + 1
+        while f"RF-{number}" in taken:
+            number += 1
+        refund_id = f"RF-{number}"
+        refunds.append({"external_id": refund_id, "amount": fmt(amount), "lines": [], "restock": False,
+                        "created_at": now.isoformat()})
+        changed = data | {"refunds": refunds}
+        if amount == left:
+            changed["payment_status"] = "refunded"
+        note = data.get("note") or ""
+        line = f"{refund_id}: {reason.strip()}" if reason.strip() else ""
+        if line and len(note) + len(line) + 1 <= MAX_NOTE:
+            changed["note"] = f"{note}\n{line}" if note else line
+        return changed
     return apply

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, case, func, or_, select
 
 from shopledger.adapters.db import shop_reads, stock_repo
+from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.books_repo import LedgerBatch
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.settings_repo import load_policy
-from shopledger.domain.clock import BANGKOK, business_date, utc_now
+from shopledger.domain.clock import BANGKOK, business_date, refuse_backdate, utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.limits import (
     MAX_AMOUNT, MAX_NAME, MAX_REF, MAX_SKU, MAX_STOCK, MAX_TOTAL, amount_problem, quantity_problem, text_problem,
@@ -60,8 +61,10 @@ def add_product(engine: Engine, sku: str, name: str, price: object, cost: object
 
 
 def receive_stock(engine: Engine, sku: str, quantity: int, unit_cost: object, *, ref: str = "",
-                  actor: str = "", now: datetime | None = None) -> dict:
-    """Goods in at `unit_cost` baht each: Dr 114101 / Cr 212101, and the new moving average."""
+                  actor: str = "", now: datetime | None = None, at: datetime | None = None) -> dict:
+    """Goods in at `unit_cost` baht each: Dr 114101 / Cr 212101, and the new moving average.
+    `at`: when the goods came in, if not now: the movement and the entry are dated then; the
+    average takes them in as they are recorded (docs/stock.md)."""
     _refuse("invalid_quantity", quantity_problem("quantity", quantity), text_problem("ref", ref, MAX_REF))
     unit = to_satang(money(unit_cost, "unit cost"))
     _refuse("invalid_amount", amount_problem("the value of the goods in", from_satang(quantity * unit), MAX_TOTAL))
@@ -71,12 +74,13 @@ def receive_stock(engine: Engine, sku: str, quantity: int, unit_cost: object, *,
         moves, position = plan_receipt(sku, stock_repo.position_of(product), quantity, unit, ref or actor)
         _refuse("invalid_quantity", quantity_problem(f"on hand of {sku} after this", position.on_hand, MAX_STOCK))
         memo = f"goods received {sku} x{quantity}" + (f" ({ref})" if ref else "")
-        return _write(conn, sku, moves, position, memo, now)
+        return _write(conn, sku, moves, position, memo, _dated(conn, at, now))
 
 
 def count_stock(engine: Engine, sku: str, counted: int, *, ref: str = "", actor: str = "",
-                now: datetime | None = None) -> dict:
-    """A stock count: on hand becomes `counted`; the value difference goes to 531101."""
+                now: datetime | None = None, at: datetime | None = None) -> dict:
+    """A stock count: on hand becomes `counted`; the value difference goes to 531101. `at`: when
+    it was counted, if not now (the difference is from the position as recorded now)."""
     _refuse("invalid_quantity", quantity_problem("the counted quantity", counted, MAX_STOCK),
             text_problem("ref", ref, MAX_REF))
     now = now or utc_now()
@@ -86,7 +90,7 @@ def count_stock(engine: Engine, sku: str, counted: int, *, ref: str = "", actor:
         _refuse("invalid_amount", *(amount_problem("the value the count changes", from_satang(abs(m.value_delta)),
                                                    MAX_TOTAL) for m in moves))
         memo = f"stock count {sku}: {counted}" + (f" ({ref})" if ref else "")
-        return _write(conn, sku, moves, position, memo, now)
+        return _write(conn, sku, moves, position, memo, _dated(conn, at, now))
 
 
 def stock_levels(engine: Engine) -> list[dict]:
@@ -135,6 +139,14 @@ def iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(BANGKOK).isoformat()
 
 
+def _dated(conn: Connection, at: datetime | None, now: datetime) -> datetime:
+    """When the movement and its entry are dated: now, or `at` if it may be (domain/clock.py)."""
+    if at is None:
+        return now
+    refuse_backdate(at, now, load_policy(conn).closed_through)
+    return at
+
+
 def _refuse(code: str, *problems: str | None) -> None:
     """The first of `problems` (domain/limits.py's reasons) as the error every door shows."""
     for problem in problems:
@@ -171,3 +183,18 @@ def _planned_view(move: Movement) -> dict:
 def _draft_view(draft) -> dict:
     return {"date": draft.date.isoformat(), "memo": draft.memo, "event": draft.event,
             "lines": [{"account": l.account, "debit": fmt(l.debit), "credit": fmt(l.credit)} for l in draft.lines]}
+
+
+def find_products(engine: Engine, text: str, limit: int = 8) -> list[dict]:
+    """Products whose SKU or name holds `text` (any case), those in stock first, then by SKU: what
+    a clerk picks from while keying in an order."""
+    wanted = text.strip()[:MAX_NAME].lower()
+    if not wanted:
+        return []
+    p = t.products
+    in_stock = case((p.c.on_hand - p.c.reserved > 0, 0), else_=1)
+    query = (select(p).where(or_(func.lower(p.c.sku).contains(wanted, autoescape=True),
+                                 func.lower(p.c.name).contains(wanted, autoescape=True)))
+             .order_by(in_stock, p.c.sku).limit(limit))
+    with reading(engine) as conn:
+        return [level_view(row) for row in conn.execute(query)]
