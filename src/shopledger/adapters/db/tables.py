@@ -363,3 +363,22 @@ sign_in_failures = Table(
     Column("last_failed_at", UtcDateTime, nullable=False, index=True),
     Column("locked_until", UtcDateTime),
 )
+
+
+# --- e-Tax Invoice by Email: each sending of a document's PDF/A-3 (docs/etax.md) ---------------
+
+# One row per attempt, sent or failed, never changed afterwards: when, to whom, the message's id
+# and the outcome (the SMTP server's refusal or why it could not be reached, in words).
+document_sendings = Table(
+    "document_sendings", metadata,
+    Column("id", Id, primary_key=True),
+    Column("document_number", String(30), nullable=False, index=True),
+    Column("attempted_at", UtcDateTime, nullable=False),
+    Column("to_address", String(254), nullable=False),
+    Column("cc_address", String(254), nullable=False),  # ETDA's time-stamping address ("" if none is set)
+    Column("subject", String(300), nullable=False),
+    Column("message_id", String(300), nullable=False),
+    Column("outcome", String(10), nullable=False),  # sent | failed
+    Column("error", String(500)),
+    Column("sent_by", String(254), nullable=False),  # a person's e-mail, a token's name, or "cli"
+)

@@ -33,13 +33,17 @@ def _item(row) -> dict:
 
 
 def document_pdf(engine: Engine, number: str, *, copy: bool = False) -> bytes:
+    return render.pdf(document_markup(engine, number, copy=copy))
+
+
+def document_markup(engine: Engine, number: str, *, copy: bool = False) -> str:
+    """The HTML page a document's PDF is made from (services/etax_mail.py makes its PDF/A-3 of it)."""
     d = t.documents
     with reading(engine) as conn:
         row = conn.execute(select(d).where(d.c.number == number)).first()
         if row is None:
             raise NotFound("document", number)
-        markup = render.html("documents.html", title=number, docs=[_item(row)], copy=copy, images=_images(conn))
-    return render.pdf(markup)
+        return render.html("documents.html", title=number, docs=[_item(row)], copy=copy, images=_images(conn))
 
 
 def documents_pdf(engine: Engine, *, month: str | None = None, day: date | None = None,
