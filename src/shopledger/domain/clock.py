@@ -44,7 +44,10 @@ def parse_at(text: str, tz: ZoneInfo = BANGKOK) -> datetime:
         raise ValueError(f"{text.strip()!r} is not a date and time (write 2026-11-28T15:30 or 2026-11-28)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00 in Bangkok is before the first UTC moment
+        raise ValueError(f"{text.strip()!r} is out of range") from None
 
 
 def backdate_problem(at: datetime, now: datetime, closed_through: date | None,

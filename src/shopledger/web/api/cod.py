@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 
 from shopledger.domain.errors import DomainError
 from shopledger.services import cod
+from shopledger.web.api.dated import AT_HELP, AtText, at_of
 from shopledger.web.api.schemas import CodReceivable, CodRemittance
 from shopledger.web.api.shipping import saved_upload
 from shopledger.web.auth import Caller, api_needs
@@ -25,11 +26,13 @@ router = APIRouter(prefix="/cod", tags=["cash on delivery"])
              summary="Book a courier's COD payout statement (CSV or XLSX), matched by tracking number")
 def remit(file: UploadFile = File(..., description="the courier's statement: tracking, COD amount, fee, date"),
           carrier: str = Form(..., min_length=1, max_length=100, examples=["Kerry Express"], description="the courier that paid"),
+          at: AtText | None = Form(None, description=AT_HELP + "; the statement's own dates come first"),
           caller: Caller = Depends(api_needs("cod.change")), engine: Engine = Depends(engine_of)) -> dict:
     if not carrier.strip():
         raise DomainError("invalid_carrier", "name the courier whose statement this is")
+    paid_at = at_of(at)
     with saved_upload(file) as path:
-        return cod.remit_statement(engine, path, carrier, caller.actor(engine))
+        return cod.remit_statement(engine, path, carrier, caller.actor(engine), at=paid_at)
 
 
 @router.get("/receivable", dependencies=[Depends(api_needs("cod.read"))], response_model=CodReceivable,

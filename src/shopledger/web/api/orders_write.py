@@ -12,6 +12,7 @@ ships INV/2025/001, and an id without '/' is reached as before.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +21,7 @@ from pydantic import Field
 from sqlalchemy import Engine
 
 from shopledger.services import bulk_ship, order_changes as oc, order_views
+from shopledger.web.api.dated import AtText, DatedIn, at_of
 from shopledger.web.api.schemas import Input, OrderDetailView
 from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
@@ -41,6 +43,7 @@ class PaidIn(Input):
 class ShipIn(Input):
     carrier: str = Field(min_length=1, examples=["Kerry Express"])
     tracking_number: str = Field(min_length=1, examples=["KEX123456789TH"])
+    at: AtText | None = None
 
 
 @router.post("", status_code=201, summary="Key in an order (interchange format, source `manual`)",
@@ -85,23 +88,25 @@ def cancel(source: str, external_id: str, caller: Caller = Depends(api_needs("or
              **CHANGED)
 def ship(source: str, external_id: str, body: ShipIn, caller: Caller = Depends(api_needs("orders.change")),
          engine: Engine = Depends(engine_of)) -> dict:
-    bulk_ship.ship_one(engine, source, external_id, body.carrier, body.tracking_number, caller.actor(engine))
+    bulk_ship.ship_one(engine, source, external_id, body.carrier, body.tracking_number, caller.actor(engine),
+                       at=at_of(body.at))
     return order_views.order_detail(engine, source, external_id)
 
 
 @router.post("/{source}/{external_id:path}/deliver", summary="Delivered (a COD parcel: the courier collected the money)",
              **CHANGED)
-def deliver(source: str, external_id: str, caller: Caller = Depends(api_needs("orders.change")),
-            engine: Engine = Depends(engine_of)) -> dict:
-    return _change(engine, caller, source, external_id, oc.deliver())
+def deliver(source: str, external_id: str, body: DatedIn | None = None,
+            caller: Caller = Depends(api_needs("orders.change")), engine: Engine = Depends(engine_of)) -> dict:
+    return _change(engine, caller, source, external_id, oc.deliver(), at_of(body and body.at))
 
 
 @router.post("/{source}/{external_id:path}/return", summary="The parcel came back: goods back in stock", **CHANGED)
-def give_back(source: str, external_id: str, caller: Caller = Depends(api_needs("orders.change")),
-              engine: Engine = Depends(engine_of)) -> dict:
-    return _change(engine, caller, source, external_id, oc.give_back())
+def give_back(source: str, external_id: str, body: DatedIn | None = None,
+              caller: Caller = Depends(api_needs("orders.change")), engine: Engine = Depends(engine_of)) -> dict:
+    return _change(engine, caller, source, external_id, oc.give_back(), at_of(body and body.at))
 
 
-def _change(engine: Engine, caller: Caller, source: str, external_id: str, change: oc.Change) -> dict:
-    oc.change_order(engine, source, external_id, change, caller.actor(engine))
+def _change(engine: Engine, caller: Caller, source: str, external_id: str, change: oc.Change,
+            at: datetime | None = None) -> dict:
+    oc.change_order(engine, source, external_id, change, caller.actor(engine), at=at)
     return order_views.order_detail(engine, source, external_id)

@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, Body, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Body, Depends, File, Form, Query, UploadFile
 from pydantic import Field
 from sqlalchemy import Engine
 
 from shopledger.services import bulk_ship
+from shopledger.web.api.dated import AT_HELP, AtText, at_of
 from shopledger.web.api.schemas import Input, ShipReport
 from shopledger.web.auth import Caller, api_needs
 from shopledger.web.deps import engine_of
@@ -35,8 +36,10 @@ class ShipmentIn(Input):
 @router.post("", response_model=ShipReport, responses=problem_responses(422),
              summary="Record shipments from a JSON list of rows")
 def ship_list(rows: list[ShipmentIn] = Body(..., max_length=10000), source: str | None = None,
+              at: AtText | None = Query(None, description=AT_HELP),
               caller: Caller = Depends(api_needs("shipping.change")), engine: Engine = Depends(engine_of)) -> dict:
-    report = bulk_ship.ship_rows(engine, [_row(r) for r in rows], caller.actor(engine), default_source=source)
+    report = bulk_ship.ship_rows(engine, [_row(r) for r in rows], caller.actor(engine), default_source=source,
+                                 at=at_of(at))
     # ship_rows counts lines of a sheet (header = 1); a JSON list's rows are numbered from 1
     return {outcome: [item | {"line": item["line"] - 1} for item in items] for outcome, items in report.items()}
 
@@ -45,9 +48,11 @@ def ship_list(rows: list[ShipmentIn] = Body(..., max_length=10000), source: str 
              summary="Record shipments from a CSV or XLSX sheet: source, external_id, carrier, tracking")
 def ship_sheet(file: UploadFile = File(..., description="a .csv or .xlsx sheet; Thai or English headers"),
                source: str | None = Form(None, description="the source of rows that name none"),
+               at: AtText | None = Form(None, description=AT_HELP),
                caller: Caller = Depends(api_needs("shipping.change")), engine: Engine = Depends(engine_of)) -> dict:
+    shipped_at = at_of(at)
     with saved_upload(file) as path:
-        return bulk_ship.ship_file(engine, path, caller.actor(engine), default_source=source or None)
+        return bulk_ship.ship_file(engine, path, caller.actor(engine), default_source=source or None, at=shipped_at)
 
 
 def _row(row: ShipmentIn) -> dict[str, str]:

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from shopledger.domain.limits import MAX_QUANTITY, MAX_REF, MAX_STOCK
 from shopledger.services import listing, products
+from shopledger.web.api.dated import AtText, at_of
 from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import Count, Input, whole_number, MoneyIn, Product, StockChange, StockLevel, StockMovement
 from shopledger.web.auth import Caller, api_needs
@@ -40,11 +41,13 @@ class ReceiveIn(Input):
     quantity: Count = Field(gt=0, le=MAX_QUANTITY, examples=[24])
     unit_cost: MoneyIn
     ref: str = Field("", max_length=MAX_REF, description="the supplier's invoice number")
+    at: AtText | None = None
 
 
 class CountIn(Input):
     quantity: Count = Field(ge=0, le=MAX_STOCK, examples=[10], description="what was counted on the shelf")
     ref: str = Field("", max_length=MAX_REF)
+    at: AtText | None = None
 
 
 @router.get("/products", dependencies=[Depends(api_needs("stock.read"))],
@@ -73,14 +76,15 @@ def stock_levels(request: Request, response: Response, paging: Page = Depends(pa
              summary="Goods in at a unit cost: Dr 114101 inventory / Cr 212101 accounts payable")
 def receive(sku: str, body: ReceiveIn, caller: Caller = Depends(api_needs("stock.change")),
             engine: Engine = Depends(engine_of)) -> dict:
-    return products.receive_stock(engine, sku, body.quantity, body.unit_cost, ref=body.ref, actor=caller.actor(engine))
+    return products.receive_stock(engine, sku, body.quantity, body.unit_cost, ref=body.ref, actor=caller.actor(engine),
+                                  at=at_of(body.at))
 
 
 @router.post("/stock/{sku:path}/count", response_model=StockChange, responses=problem_responses(404, 422),
              summary="A stock count: on hand becomes the quantity; the difference is booked to 531101")
 def count(sku: str, body: CountIn, caller: Caller = Depends(api_needs("stock.change")),
           engine: Engine = Depends(engine_of)) -> dict:
-    return products.count_stock(engine, sku, body.quantity, ref=body.ref, actor=caller.actor(engine))
+    return products.count_stock(engine, sku, body.quantity, ref=body.ref, actor=caller.actor(engine), at=at_of(body.at))
 
 
 @router.get("/stock/{sku:path}/movements", dependencies=[Depends(api_needs("stock.read"))],
