@@ -39,10 +39,15 @@ def init() -> None:
 @domain_errors
 def import_file(path: Path, source: str = typer.Option("import", help="the source name orders are keyed by"),
                 workers: Optional[int] = typer.Option(None, min=1, help="processes to import with (default: SHOPLEDGER_IMPORT_WORKERS, else measured on this machine; a small file: 1)"),
-                as_json: bool = typer.Option(False, "--json")) -> None:
+                as_json: bool = typer.Option(False, "--json"),
+                dry_run: bool = typer.Option(False, "--dry-run", help="say what importing would do, per order and per account, and write nothing (docs/imports.md)")) -> None:
     """Import a JSON, NDJSON, CSV or XLSX file of orders. Exit 1 if some orders failed."""
     if (problem := source_name_problem(source)):
         raise DomainError("invalid_source", problem)  # every order would fail on it, so none is read
+    if dry_run:
+        from shopledger.cli.preview_commands import preview_file
+
+        preview_file(path, source, as_json)  # on one process: worker processes would commit
     settings = get_settings()
     workers = _import_workers(workers or settings.import_workers, settings.import_workers_file, path)
     try:

@@ -42,8 +42,13 @@ def source_list(as_json: bool = typer.Option(False, "--json")) -> None:
           ["name", "kind", "base_url", "daily_at", "cursor", "last_run"])
 
 
-def sync(name: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def sync(name: str, as_json: bool = typer.Option(False, "--json"),
+         dry_run: bool = typer.Option(False, "--dry-run", help="pull and say what importing would do; write nothing, the cursor stays (docs/imports.md)")) -> None:
     """Import Data now: pull the source and reconcile every order. Exit 1 if some orders failed, 2 if the run failed."""
+    if dry_run:
+        from shopledger.cli.preview_commands import preview_source
+
+        preview_source(name, as_json)
     load_connectors()
     settings = get_settings()
     workers = default_workers(settings.import_workers, Path(settings.import_workers_file), measuring=lambda: typer.echo(

@@ -39,7 +39,7 @@ def preview_orders(engine: Engine, records: Iterable[Incoming], *, source: str, 
                    batch_size: int = 1000, orders_shown: int | None = None,
                    now: Callable[[], datetime] = utc_now) -> dict:
     """What importing `records` would do, as `import --json` answers plus the plan per order and
-    the totals per account (docs/cli.md, "import --dry-run"). `orders_shown`: at most so many
+    the totals per account (docs/imports.md). `orders_shown`: at most so many
     orders in detail (all when None); `orders_total` says how many there are."""
     with rehearsing(engine) as rehearsal:
         return _rehearse(rehearsal, records, source, actor, batch_size, orders_shown, now)
