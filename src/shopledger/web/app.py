@@ -19,7 +19,7 @@ from shopledger.web.api import (accounting, alerts, cod, documents, imports, jou
 from shopledger.web.api.schemas import Health
 from shopledger.web.auth import guard_api, open_to_all
 from shopledger.web.deps import engine_of
-from shopledger.web.ui import accounting_pages, dashboard, document_pages, etax_pages, help_pages, import_pages, order_pages, pages, people_pages, print_pages, settings_pages, shipping_pages, stock_pages
+from shopledger.web.ui import accounting_pages, dashboard, document_pages, etax_pages, help_pages, import_pages, order_form, order_pages, pages, people_pages, print_pages, settings_pages, shipping_pages, stock_pages
 
 STATIC_DIR = Path(__file__).parent / "static"
 API_ROUTERS = (documents.router, journal.router, reports.router, imports.router, orders.router, sources.router,
@@ -48,6 +48,7 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     people_pages.install(app)  # /signin, /signout, /people; a page without a session goes to /signin
     app.include_router(document_pages.router)  # before pages: /documents/pdf is not a document's number
     app.include_router(order_pages.router)
+    app.include_router(order_form.router)  # before pages: /orders/new, /orders/edit, /orders/refund
     app.include_router(print_pages.router)  # the ticked orders' documents as one PDF
     app.include_router(stock_pages.router)  # before pages: its /stock has a search
     app.include_router(pages.router)
