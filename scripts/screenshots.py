@@ -4,6 +4,11 @@ fresh SQLite file with `shopledger init` + `shopledger demo`, `shopledger serve`
 Debian's Chromium headless.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--chromium /usr/bin/chromium]
+
+With `--every-page`, instead: every page an admin reaches from the menu (and one level below it),
+at 390 px in Thai and in English, whole pages, into --out (default /tmp/shopledger-phone), with a
+report of the pages wider than the phone and of text drawn over other text (two text boxes that
+overlap), to look at before a change to the style sheet lands.
 """
 from __future__ import annotations
 
@@ -62,11 +67,77 @@ def serve_demo(home: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("shopledger serve did not start")
 
 
+# Pairs of text boxes (one per line of each text node) that overlap by more than 3 px each way,
+# the text inside a void stamp (drawn over the document on purpose) left out.
+_OVERLAPS = """() => {
+  const boxes = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim() || node.parentElement.closest('.void-stamp, .menu-toggle, [hidden]')) continue;
+    const range = document.createRange(); range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (r.width > 1 && r.height > 1) boxes.push([r, node]);
+  }
+  const found = [];
+  for (let i = 0; i < boxes.length && found.length < 10; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, na] = boxes[i], [b, nb] = boxes[j];
+    if (na === nb) continue;
+    const x = Math.min(a.right, b.right) - Math.max(a.left, b.left), y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (x > 3 && y > 3) { found.push(na.textContent.trim().slice(0, 30) + ' / ' + nb.textContent.trim().slice(0, 30)); break; }
+  }
+  return found;
+}"""
+
+def every_page(browser, base: str, out: Path) -> None:
+    """Every page of the admin's menu and one level below, at 390 px, in both languages."""
+    viewport = {"width": 390, "height": 844}
+    wide, overlapping = {}, {}
+    for lang in ("th", "en"):
+        context = browser.new_context(base_url=base, viewport=viewport, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(f"/signin?lang={lang}")
+        page.locator("#email").fill("admin@demo.shop")
+        page.locator("#password").fill(PASSWORDS["admin"])
+        page.locator("form.signin button[type=submit]").click()
+        page.wait_for_url(lambda url: "/signin" not in url)
+        page.goto(f"/?lang={lang}")
+        menu = page.locator("nav.menu a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        todo, seen = list(menu), set()
+        while todo and len(seen) < 120:
+            path = todo.pop(0)
+            if path in seen or any(path.split("?")[0].endswith(x) for x in (".pdf", ".csv", ".xlsx", ".xml", ".beancount", ".zip", "/pdf", "/xml")):
+                continue
+            seen.add(path)
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            name = (path.strip("/").replace("/", "_").replace("?", "_").replace("&", "_").replace("=", "-") or "home")[:80]
+            page.screenshot(path=str(out / f"{lang}-{name}.png"), full_page=True)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[f"{lang} {path}"] = width
+            if found := page.evaluate(_OVERLAPS):
+                overlapping[f"{lang} {path}"] = found
+            if path in menu:  # one level below a menu page: its own links under it, one order or document
+                under = path.split("?")[0].rstrip("/")
+                links = page.locator("main a[href]").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+                below = list(dict.fromkeys(h.split("#")[0] for h in links if under and h.startswith(under + "/")))
+                if under in ("/orders", "/documents"):  # one order (two segments), one document: the rest alike
+                    below = [h for h in below if h.count("/") == (3 if under == "/orders" else 2)][:1] + \
+                        [h for h in below if h.count("/") != (3 if under == "/orders" else 2)]
+                todo += below[:8]
+        context.close()
+        print(f"{lang}: {len(seen)} pages")
+    print("wider than 390 px:", wide or "none")
+    print("text over text:", overlapping or "none")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--every-page", action="store_true", help="every page at 390 px, both languages")
     args = parser.parse_args()
+    args.out = args.out or (Path("/tmp/shopledger-phone") if args.every_page else ROOT / "docs" / "screenshots")
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as home:
         server, base = serve_demo(Path(home))
@@ -74,6 +145,10 @@ def main() -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=args.chromium, headless=True,
                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+                if args.every_page:
+                    every_page(browser, base, args.out)
+                    browser.close()
+                    return
                 for size, viewport in SIZES.items():
                     for name, role, path, lang in PAGES:
                         context = browser.new_context(base_url=base, viewport=viewport)
