@@ -8,6 +8,7 @@ recorded afterwards in a short one, whether it went or not.
 from __future__ import annotations
 
 import re
+from string import Formatter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -87,56 +88,71 @@ def _shown(values: dict) -> dict:
     return shown | {"password_set": bool(values.get("smtp_password")), "ready": not _not_ready(values)}
 
 
+# Each problem with the e-mail settings: the field it is about and what is wrong, in words.
+PROBLEMS = {
+    "smtp_host": "the SMTP host is a name like smtp.example.com",
+    "smtp_port": "the SMTP port is a number from 1 to 65535",
+    "smtp_security": "security is one of " + ", ".join(mail.SECURITIES),
+    "from_address": "the sender's address is not an e-mail address",
+    "cc_address": "the address in copy is not an e-mail address",
+    "from_name": "the sender's name is one line of at most 100 characters",
+    "smtp_user": "the user name is at most 254 characters",
+    "smtp_password": "the password is at most 500 characters",
+    "subject_pattern": "the subject pattern may use only " + ", ".join("{" + f + "}" for f in SUBJECT_FIELDS)
+                       + " and is one line of at most 200 characters",
+}
+
+
 def _checked(values: dict) -> dict:
-    problems = []
     out = dict(values)
     for key in ("smtp_host", "smtp_user", "from_address", "from_name", "cc_address", "subject_pattern", "smtp_security"):
         out[key] = str(out.get(key) or "").strip()
     out["smtp_password"] = str(values.get("smtp_password") or "")
+    out["subject_pattern"] = out["subject_pattern"] or DEFAULT_SUBJECT
+    wrong = []
     if len(out["smtp_host"]) > 253 or any(c.isspace() or c in "/@" for c in out["smtp_host"]):
-        problems.append("the SMTP host is a name like smtp.example.com")
+        wrong.append("smtp_host")
     try:
         out["smtp_port"] = int(str(out.get("smtp_port") or "").strip())
         if not 1 <= out["smtp_port"] <= 65535:
             raise ValueError
     except ValueError:
-        problems.append("the SMTP port is a number from 1 to 65535")
+        wrong.append("smtp_port")
     if out["smtp_security"] not in mail.SECURITIES:
-        problems.append(f"security is one of {', '.join(mail.SECURITIES)}")
-    for key, what in (("from_address", "the sender's address"), ("cc_address", "the address in copy")):
-        if out[key] and (len(out[key]) > MAX_EMAIL or not _EMAIL.match(out[key])):
-            problems.append(f"{what} {out[key][:60]!r} is not an e-mail address")
-    if len(out["from_name"]) > 100 or len(out["smtp_user"]) > MAX_EMAIL or len(out["smtp_password"]) > 500:
-        problems.append("a name, user or password is too long")
-    if any(c in "\r\n" for c in out["from_name"] + out["subject_pattern"]):
-        problems.append("the sender's name and the subject are one line each")
-    if not out["subject_pattern"]:
-        out["subject_pattern"] = DEFAULT_SUBJECT
+        wrong.append("smtp_security")
+    wrong += [key for key in ("from_address", "cc_address")
+              if out[key] and (len(out[key]) > MAX_EMAIL or not _EMAIL.match(out[key]))]
+    if len(out["from_name"]) > 100 or any(c in "\r\n" for c in out["from_name"]):
+        wrong.append("from_name")
+    wrong += [key for key, most in (("smtp_user", MAX_EMAIL), ("smtp_password", 500)) if len(out[key]) > most]
+    pattern = out["subject_pattern"]
     try:
-        subject_of(out["subject_pattern"], {name: "x" for name in SUBJECT_FIELDS})
-    except DomainError as error:
-        problems.append(error.message)
-    if problems:
-        raise DomainError("invalid_email_settings", "; ".join(problems), {"reasons": problems})
+        if len(pattern) > 200 or any(c in "\r\n" for c in pattern):
+            raise ValueError
+        subject_of(pattern, {name: "x" for name in SUBJECT_FIELDS})
+    except (DomainError, ValueError):
+        wrong.append("subject_pattern")
+    if wrong:
+        raise DomainError("invalid_email_settings", "; ".join(PROBLEMS[key] for key in wrong), {"fields": wrong})
     return out
 
 
 def subject_of(pattern: str, fields: dict) -> str:
-    """The pattern with its {fields} filled in; a field it does not know is refused."""
+    """The pattern with its {fields} filled in (cut to MAX_SUBJECT). Only plain {name}s of
+    SUBJECT_FIELDS are read: no attribute, index, conversion or format spec."""
+    parts = []
     try:
-        subject = pattern.format_map(_Only(fields))
-    except (KeyError, ValueError, IndexError, AttributeError) as error:
-        known = ", ".join("{" + name + "}" for name in SUBJECT_FIELDS)
-        raise DomainError("invalid_email_settings",
-                          f"the subject pattern {pattern[:80]!r} does not read ({error}); it may use {known}") from None
-    if len(subject) > MAX_SUBJECT:
-        raise DomainError("invalid_email_settings", f"the subject would be longer than {MAX_SUBJECT} characters")
-    return subject
-
-
-class _Only(dict):
-    def __missing__(self, key):
-        raise KeyError(f"no field {{{key}}}")
+        for literal, name, spec, conversion in Formatter().parse(pattern):
+            parts.append(literal)
+            if name is None:
+                continue
+            if name not in SUBJECT_FIELDS or spec or conversion:
+                raise ValueError(f"{{{name}}}")
+            parts.append(str(fields.get(name, "")))
+    except ValueError as error:
+        raise DomainError("invalid_email_settings", f"the subject pattern {pattern[:80]!r} does not read ({error}); "
+                          + PROBLEMS["subject_pattern"], {"fields": ["subject_pattern"]}) from None
+    return " ".join("".join(parts).split())[:MAX_SUBJECT]
 
 
 def _not_ready(values: dict) -> list[str]:

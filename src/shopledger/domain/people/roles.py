@@ -22,6 +22,7 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
     "orders.change": (_SHOP, "key in, edit, mark paid, ship, deliver, return and cancel orders"),
     "documents.read": (_ALL, "see documents, their PDFs and unsigned e-Tax XML"),
     "documents.sign": (_BOOKS, "e-Tax XML signed with the company's certificate"),
+    "documents.etax": (_BOOKS, "a document's e-Tax PDF/A-3 (XML inside), and e-mailing it to the buyer"),
     "stock.read": (_ALL, "see products, stock levels and stock movements"),
     "stock.change": (_SHOP, "add or edit products, goods in, stock counts"),
     "shipping.change": (_SHOP, "record shipments, one or from a sheet"),

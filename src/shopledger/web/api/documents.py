@@ -1,14 +1,15 @@
 """GET /documents and /documents/{number}: the documents issued, newest first."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
 from sqlalchemy import Connection, Engine
 
 from shopledger.adapters.db import reads
 from shopledger.domain.errors import NotFound
-from shopledger.services import etax, listing
+from shopledger.services import etax, etax_mail, listing
 from shopledger.services.reports import paper
 from shopledger.web.api.paging import Page, page, paged
 from shopledger.web.api.schemas import MONTH_PATTERN, Day, Document, DocumentDetail, DocumentKind, QueryFlag
@@ -70,3 +71,47 @@ def get_document_xml(number: str, signed: QueryFlag = Query(False, description="
     xml = etax.document_xml(engine, number, signed=signed)
     return Response(xml, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{number}.xml"'})
+
+
+# --- e-Tax Invoice by Email (docs/etax.md): the PDF/A-3, sending it, the sendings ------------
+
+class Sending(BaseModel):
+    number: str = Field(examples=["RT-202611-00001"])
+    attempted_at: str = Field(description="when it was handed to the SMTP server (UTC, ISO 8601)")
+    to: str = Field(examples=["buyer@example.co.th"])
+    cc: str = Field(examples=["csemail@etax.teda.th"])
+    subject: str
+    message_id: str = Field(examples=["<173290011.1@shop.example>"])
+    outcome: Literal["sent", "failed"]
+    error: str | None = Field(None, description="why the SMTP server did not take it")
+    sent_by: str
+
+
+@router.get("/{number}/etax.pdf", dependencies=[Depends(api_needs("documents.etax"))],
+            summary="The document as PDF/A-3 with its e-Tax XML inside (e-Tax Invoice by Email)",
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}} | problem_responses(403, 404, 422))
+def get_document_etax_pdf(number: str, engine: Engine = Depends(engine_of)) -> Response:
+    """PDF/A-3b with the XML of GET /documents/{number}/xml embedded as `ETDA-invoice.xml`
+    (/AFRelationship /Alternative). A document whose XML cannot be valid is 422 `etax_not_valid`."""
+    made = etax_mail.etax_pdf(engine, number)
+    return Response(made.pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{number}-etax.pdf"'})
+
+
+@router.post("/{number}/send", response_model=Sending,
+             summary="E-mail the document's e-Tax PDF/A-3 to the buyer, ETDA's time-stamping address in copy",
+             responses=problem_responses(403, 404, 422, 502))
+def send_document(number: str, caller: Caller = Depends(api_needs("documents.etax")),
+                  engine: Engine = Depends(engine_of)) -> dict:
+    """Through the SMTP server of the settings. 422 when it cannot be sent (`no_buyer_email`,
+    `email_not_set_up`, `document_void`, `etax_not_valid`; nothing is sent or recorded); 502
+    `email_not_sent` when the SMTP server does not take it (recorded with the reason)."""
+    return etax_mail.send_document(engine, number, sent_by=caller.actor())
+
+
+@router.get("/{number}/sendings", dependencies=[Depends(api_needs("documents.read"))], response_model=list[Sending],
+            summary="Each e-mail of the document's e-Tax PDF, sent or failed, the newest first",
+            responses=problem_responses(404))
+def list_sendings(number: str, engine: Engine = Depends(engine_of)) -> list[dict]:
+    return [{"number": number} | sending for sending in etax_mail.sendings(engine, number)]

@@ -28,3 +28,8 @@ def document_xml(request: Request, number: str, engine: Engine = Depends(engine_
                                           status_code=error.status)
     return Response(xml, media_type="application/xml",
                     headers={"Content-Disposition": f'attachment; filename="{number}.xml"'})
+
+
+from shopledger.web.ui import etax_mail_pages  # noqa: E402 - the e-Tax PDF, sending it, /settings/email
+
+router.include_router(etax_mail_pages.router)

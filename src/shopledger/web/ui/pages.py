@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, Engine
 
-from shopledger.adapters.db import reads
+from shopledger.adapters.db import reads, sendings_repo
 from shopledger.domain.errors import NotFound
 from shopledger.services import alerts, listing, order_views, sources
 from shopledger.services.listing import Page as Listed
@@ -45,7 +45,8 @@ def document_page(request: Request, number: str, conn: Connection = Depends(read
     doc = reads.document(conn, number)
     if doc is None:
         return _not_found(request, "document", number)
-    return templates.TemplateResponse(request, "document.html", {"nav": "documents", "doc": doc, "p": doc["particulars"]})
+    return templates.TemplateResponse(request, "document.html", {"nav": "documents", "doc": doc, "p": doc["particulars"],
+                                                                 "sendings": sendings_repo.sendings(conn, number)})
 
 
 @router.get("/journal", dependencies=[Depends(page_needs("reports.read"))])
