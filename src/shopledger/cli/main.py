@@ -7,11 +7,13 @@ from typing import Optional
 
 import typer
 
+from shopledger.adapters.connectors.file_counts import count_orders
 from shopledger.adapters.connectors.files import UnreadableFile, read_orders
 from shopledger.adapters.db import reads
 from shopledger.adapters.db.engine import reading
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_import_report, print_list, table
+from shopledger.cli.progress import OrdersBar, on_a_terminal
 from shopledger.config import get_settings, web_processes
 from shopledger.domain.errors import DomainError
 from shopledger.domain.limits import source_name_problem
@@ -52,13 +54,15 @@ def import_file(path: Path, source: str = typer.Option("import", help="the sourc
     workers = _import_workers(workers or settings.import_workers, settings.import_workers_file, path)
     try:
         records = read_orders(path)
-        if workers > 1:
-            report = take_orders_in_parallel(default_engine().url.render_as_string(hide_password=False), records,
-                                             source=source, actor=f"import {path.name}", workers=workers,
-                                             batch_size=settings.import_batch_size)
-        else:
-            report = take_orders(default_engine(), records, source=source, actor=f"import {path.name}",
-                                 batch_size=settings.import_batch_size)
+        with OrdersBar(not as_json and on_a_terminal(), path.name) as bar:
+            bar.count_in_background(lambda: count_orders(path))
+            if workers > 1:
+                report = take_orders_in_parallel(default_engine().url.render_as_string(hide_password=False), records,
+                                                 source=source, actor=f"import {path.name}", workers=workers,
+                                                 batch_size=settings.import_batch_size, on_progress=bar)
+            else:
+                report = take_orders(default_engine(), records, source=source, actor=f"import {path.name}",
+                                     batch_size=settings.import_batch_size, on_progress=bar)
     except UnreadableFile as error:
         typer.echo(f"error: cannot read {path}: {error}", err=True)
         raise typer.Exit(2) from None

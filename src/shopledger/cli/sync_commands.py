@@ -8,6 +8,7 @@ import typer
 
 from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.cli.output import LIMIT, OFFSET, domain_errors, emit_json, print_import_report, print_list, table
+from shopledger.cli.progress import OrdersBar, on_a_terminal
 from shopledger.config import get_settings
 from shopledger.services import listing, sources
 from shopledger.services.import_workers import default_workers
@@ -54,7 +55,8 @@ def sync(name: str, as_json: bool = typer.Option(False, "--json"),
     workers = default_workers(settings.import_workers, Path(settings.import_workers_file), measuring=lambda: typer.echo(
         f"measuring how many processes import fastest on this machine (once; kept in {settings.import_workers_file})",
         err=True))
-    outcome = domain_errors(lambda: run_source_sync(default_engine(), name, workers=workers))()
+    with OrdersBar(not as_json and on_a_terminal(), f"Import Data {name}", pages=True) as bar:
+        outcome = domain_errors(lambda: run_source_sync(default_engine(), name, workers=workers, on_progress=bar))()
     result = outcome.as_dict()
     if as_json:
         emit_json(result)

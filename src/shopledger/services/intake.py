@@ -69,19 +69,38 @@ class IntakeReport:
         if isinstance(outcome, IntakeReport):
             self.failed += outcome.failed
 
+    @property
+    def done(self) -> int:
+        return self.created + self.updated + self.unchanged + len(self.failed)
+
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "failed": [f.as_dict() for f in self.failed]}
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a long import is, as its report counts it: what a progress bar shows (the CLI's)."""
+
+    done: int  # orders taken so far: created, updated, unchanged and failed
+    pages: int = 0  # pages pulled from a source (Import Data)
+
+
+OnProgress = Callable[[Progress], None]
+
+
 def take_orders(engine: Engine | Rehearsal, records: Iterable[Incoming], *, source: str, actor: str,
-                batch_size: int = 1000, now: Callable[[], datetime] = utc_now) -> IntakeReport:
-    """Import every good record; list each bad one with its reason."""
+                batch_size: int = 1000, now: Callable[[], datetime] = utc_now,
+                on_progress: OnProgress | None = None) -> IntakeReport:
+    """Import every good record; list each bad one with its reason. `on_progress` is told after
+    each batch."""
     report = IntakeReport()
     kept = KeptStatistics(engine)  # a rehearsal (services/preview.py) analyses nothing
     for batch in readable_batches(records, batch_size, report):
         _take_batch(engine, batch, source, actor, now(), report)
         kept.wrote(report)
+        if on_progress is not None:
+            on_progress(Progress(report.done))
     kept.done()
     return report
 

@@ -20,7 +20,8 @@ from shopledger.adapters.db.engine import make_engine, reading, share_writer_gat
 from shopledger.adapters.lifeline import die_with_parent
 from shopledger.domain.clock import utc_now
 from shopledger.services.intake import (
-    Failure, Incoming, IntakeReport, KeptStatistics, readable_batches, skip_unchanged, take_changed,
+    Failure, Incoming, IntakeReport, KeptStatistics, OnProgress, Progress, readable_batches, skip_unchanged,
+    take_changed,
 )
 
 _engine: Engine | None = None
@@ -113,24 +114,31 @@ class ParallelTaker:
 
 
 def take_orders_in_parallel(url: str, records: Iterable[Incoming], *, source: str, actor: str, workers: int = 2,
-                            batch_size: int = 1000) -> IntakeReport:
+                            batch_size: int = 1000, on_progress: OnProgress | None = None) -> IntakeReport:
     with ParallelTaker(url, source=source, actor=actor, workers=workers) as taker:
-        report = feed(taker, records, batch_size)
+        report = feed(taker, records, batch_size, on_progress)
     return report
 
 
-def feed(taker: ParallelTaker, records: Iterable[Incoming], batch_size: int) -> IntakeReport:
-    """Hand every batch to the taker's workers, a few ahead, and add up their reports."""
+def feed(taker: ParallelTaker, records: Iterable[Incoming], batch_size: int,
+         on_progress: OnProgress | None = None) -> IntakeReport:
+    """Hand every batch to the taker's workers, a few ahead, and add up their reports
+    (`on_progress` is told as each batch's report comes back)."""
     report = IntakeReport()
     kept = KeptStatistics(taker.engine)
+
+    def settled(taken: Taken) -> None:
+        report.add(taken.result())
+        kept.wrote(report)
+        if on_progress is not None:
+            on_progress(Progress(report.done))
+
     pending: deque[Taken] = deque()  # oldest first, so failures are listed in file order
     for batch in readable_batches(records, batch_size, report):
         if len(pending) > taker.workers:
-            report.add(pending.popleft().result())
-            kept.wrote(report)
+            settled(pending.popleft())
         pending.append(taker.take(batch))
     while pending:
-        report.add(pending.popleft().result())
-        kept.wrote(report)
+        settled(pending.popleft())
     kept.done()
     return report

@@ -19,7 +19,7 @@ from shopledger.adapters.db.engine import writing
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.sync.connector import CONNECTORS, ConnectorRegistry, PulledPage, resume_from
-from shopledger.services.intake import Incoming, IntakeReport, KeptStatistics, take_orders
+from shopledger.services.intake import Incoming, IntakeReport, KeptStatistics, OnProgress, Progress, take_orders
 from shopledger.services.page_puller import pulled_on_process, pulled_on_thread
 from shopledger.services.parallel_intake import ParallelTaker, Taken
 
@@ -33,6 +33,7 @@ class RunOutcome:
     error: str | None = None
     pages: int = 0
     report: IntakeReport = field(default_factory=IntakeReport)
+    on_progress: OnProgress | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
         return self.report.as_dict() | {"run_id": self.run_id, "status": self.status, "error": self.error,
@@ -51,9 +52,10 @@ def queue_run(engine: Engine, source_name: str, trigger: str = "manual", now: Ca
 def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual", run_id: int | None = None,
                     connectors: ConnectorRegistry = CONNECTORS, extra_settings: Mapping[str, Any] | None = None,
                     flush_at: int = FLUSH_AT, workers: int = 1,
-                    now: Callable[[], datetime] = utc_now) -> RunOutcome:
+                    now: Callable[[], datetime] = utc_now, on_progress: OnProgress | None = None) -> RunOutcome:
     """One run of Import Data. With `workers` > 1 the orders are stored by that many processes
-    while this one keeps pulling pages (the CLI does this; the job worker stores in-process)."""
+    while this one keeps pulling pages (the CLI does this; the job worker stores in-process).
+    `on_progress` is told the run's counts each time they are stored in its row."""
     with writing(engine) as conn:
         source = sync_repo.source_by_name(conn, source_name, with_secrets=True)
         if source is None:
@@ -64,7 +66,7 @@ def run_source_sync(engine: Engine, source_name: str, *, trigger: str = "manual"
         sync_repo.abandon_stale_runs(conn, source.id, now())
         if not sync_repo.start_run(conn, run_id, since, now()):
             return RunOutcome(run_id, status="skipped", error="the run was already taken by another worker")
-    outcome = RunOutcome(run_id)
+    outcome = RunOutcome(run_id, on_progress=on_progress)
     try:
         settings = _settings(source) | dict(extra_settings or {})
         if workers > 1 and connectors is CONNECTORS and "http_client" not in settings:
@@ -139,3 +141,5 @@ def _settle(engine: Engine, source, handle, pages: list[PulledPage], outcome: Ru
                                unchanged=report.unchanged, failures=failures, now=now())
     outcome.pages += len(pages)
     outcome.report.add(report)
+    if outcome.on_progress is not None:
+        outcome.on_progress(Progress(outcome.report.done, outcome.pages))
