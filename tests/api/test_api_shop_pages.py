@@ -99,16 +99,19 @@ def test_alerts_page_says_the_company_is_not_set_up(client):
     assert "shopledger settings company" in html and "company_not_set_up<" not in html
 
 
-def test_import_data_button_queues_a_run_and_shows_the_runs(engine, client, queued_runs):
+def test_import_data_button_queues_a_run_and_follows_it(engine, client, queued_runs):
     _demo_source(engine)
     html = _page(client, "/sources")
     assert "demo-shop" in html and 'action="/sources/demo-shop/sync"' in html and "นำเข้าข้อมูล" in html
     assert "Import Data" in _page(client, "/sources?lang=en") and "นำเข้าข้อมูล" in _page(client, "/sources?lang=th")
     answer = client.post("/sources/demo-shop/sync", data=form(client), follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"] == f"/sync-runs?queued={queued_runs[0]}"
+    # to the run's own page, which follows it live (htmx asks again while it is queued or running)
+    assert answer.status_code == 303 and answer.headers["location"] == f"/import/run?id={queued_runs[0]}"
     assert len(queued_runs) == 1
-    runs = _page(client, answer.headers["location"])
-    assert f'id="run-{queued_runs[0]}"' in runs and "รอคิว" in runs and 'hx-trigger="every 3s"' in runs
+    run = _page(client, answer.headers["location"])
+    assert "รอคิว" in run and f'hx-get="/import/run/progress?id={queued_runs[0]}"' in run and 'every 2s' in run
+    runs = _page(client, f"/sync-runs?queued={queued_runs[0]}")
+    assert f'id="run-{queued_runs[0]}"' in runs and 'hx-trigger="every 3s"' in runs
     assert "ไม่พบ" in client.post("/sources/nope/sync", data=form(client)).text and queued_runs == [queued_runs[0]]
 
 

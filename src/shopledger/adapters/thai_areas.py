@@ -97,3 +97,22 @@ def _name_of(typed: str, by_code) -> str:
 
 def _invalid(message: str) -> DomainError:
     return DomainError("invalid_address", message)
+
+
+def area_choices(province_code: str = "", district_code: str = "", subdistrict_code: str = "") -> dict:
+    """What a form picks from: every province, the districts of the chosen province, the
+    subdistricts of the chosen district and the chosen subdistrict's postcodes. A choice that
+    does not belong to the one above it is dropped (a district left from another province)."""
+    provinces = [{"code": p.code, "name_th": p.name_th, "name_en": p.name_en} for p in geothai.provinces()]
+    if province_code not in {p["code"] for p in provinces}:
+        province_code = ""
+    districts = [{"code": d.code, "name_th": d.name_th, "name_en": d.name_en}
+                 for d in geothai.districts(province_code)] if province_code else []
+    if district_code not in {d["code"] for d in districts}:
+        district_code = ""
+    subdistricts = [{"code": s.code, "name_th": s.name_th, "name_en": s.name_en, "postcodes": list(s.postal_codes)}
+                    for s in geothai.subdistricts(district_code)] if district_code else []
+    chosen = next((s for s in subdistricts if s["code"] == subdistrict_code), None)
+    return {"provinces": provinces, "districts": districts, "subdistricts": subdistricts,
+            "province_code": province_code, "district_code": district_code,
+            "subdistrict_code": chosen["code"] if chosen else "", "postcodes": chosen["postcodes"] if chosen else []}

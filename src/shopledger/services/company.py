@@ -15,6 +15,7 @@ from shopledger.domain.accounting.chart import DEFAULT_PAYMENT_ACCOUNTS
 from shopledger.domain.errors import DomainError
 from shopledger.domain.orders.stuck import StuckRules
 from shopledger.domain.orders.taxid import is_valid_branch, is_valid_tax_id, normalize_tax_id
+from shopledger.services.payment_accounts import disabled_accounts
 
 COMPANY_FIELDS = ("name", "address", "tax_id", "branch", *thai_areas.POSTAL_FIELDS)
 COMPANY_LABELS = {"name": "name", "address": "address", "tax_id": "tax id"}
@@ -87,7 +88,7 @@ def update_settings(engine: Engine, *, company: dict | None = None, vat_register
         if closed_through is not None:
             changes["closed_through"] = closed_through.isoformat()
         if payment_accounts:
-            changes["payment_accounts"] = _checked_accounts(conn, values["payment_accounts"] or {}, payment_accounts)
+            changes["payment_accounts"] = _checked_accounts(conn, values, payment_accounts)
         if stuck_rules:
             wanted = (values.get("stuck_rules") or {}) | stuck_rules
             StuckRules.from_settings(wanted)  # refuses an unknown rule or a duration it cannot read
@@ -141,11 +142,19 @@ def _checked_company(company: dict) -> dict:
     return company
 
 
-def _checked_accounts(conn, current: dict, wanted: dict[str, str]) -> dict:
+def _checked_accounts(conn, values: dict, wanted: dict[str, str]) -> dict:
     known = {row.code for row in conn.execute(select(t.accounts.c.code))}
+    disabled = disabled_accounts(values)
     for method, account in wanted.items():
         if method not in DEFAULT_PAYMENT_ACCOUNTS:
             raise DomainError("invalid_setting", f"unknown payment method {method!r}")
         if account not in known:
             raise DomainError("unknown_account", f"account {account} is not in the chart of accounts")
-    return current | wanted
+        if account in disabled:
+            raise DomainError("account_disabled", f"account {account} is disabled: enable it or choose another")
+    return (values["payment_accounts"] or {}) | wanted
+
+
+def address_choices(province_code: str = "", district_code: str = "", subdistrict_code: str = "") -> dict:
+    """The provinces, districts, subdistricts and postcodes a form picks the address from."""
+    return thai_areas.area_choices(province_code, district_code, subdistrict_code)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, select
 
+from shopledger.adapters import images as image_files
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.adapters.db.upsert import upsert
@@ -51,6 +52,9 @@ def set_image(engine: Engine, kind: str, path: Path | str, *, now: datetime | No
     media_type = media_type_of(data)
     if media_type is None:
         raise DomainError("invalid_image", f"the {kind} file {path.name} is not a PNG, JPEG or SVG image")
+    if media_type != "image/svg+xml" and image_files.opens_as(data) != media_type:
+        raise DomainError("invalid_image", f"the {kind} file {path.name} does not open as an image: "
+                                           "it is damaged, cut off or too large in pixels")
     with writing(engine) as conn:
         upsert(conn, t.document_images, [{"kind": kind, "media_type": media_type, "data": data,
                                           "filename": path.name[:200], "updated_at": now or utc_now()}],
@@ -70,3 +74,9 @@ def images_shown(engine: Engine) -> dict:
         rows = {r.kind: r for r in conn.execute(select(di.c.kind, di.c.media_type, di.c.filename, di.c.updated_at))}
     return {kind: ({"filename": rows[kind].filename, "media_type": rows[kind].media_type,
                     "updated_at": rows[kind].updated_at.isoformat()} if kind in rows else None) for kind in KINDS}
+
+
+def image_of(engine: Engine, kind: str) -> tuple[str, bytes] | None:
+    """(media type, bytes) of the logo or the signature, or None when none is set."""
+    with reading(engine) as conn:
+        return images(conn).get(kind)

@@ -39,6 +39,17 @@ def add_source(engine: Engine, name: str, *, kind: str, base_url: str, token: st
     return shown
 
 
+def save_source(engine: Engine, name: str, *, kind: str, base_url: str, token: str = "",
+                daily_at: str | None = None, timezone: str = "Asia/Bangkok") -> dict:
+    """add_source for a form that never shows the token: left empty, a stored source keeps its own."""
+    if not token.strip():
+        with reading(engine) as conn:
+            existing = sync_repo.source_by_name(conn, name.strip(), with_secrets=True)
+        token = existing.token if existing is not None else ""
+    return add_source(engine, name.strip(), kind=kind, base_url=base_url.strip(), token=token.strip(),
+                      daily_at=daily_at or None, timezone=timezone)
+
+
 def _check(name: str, kind: str, base_url: str, token: str, daily_at: str | None, timezone: str) -> None:
     if (problem := source_name_problem(name)):
         raise DomainError("invalid_source_name", problem)

@@ -1,5 +1,5 @@
 """The merchant's pages: documents, one printable document, journal, trial balance; orders,
-one order, stock, alerts, sources with their Import Data button, and the sync runs.
+one order, stock, alerts and the sync runs (the sources and their Import Data button: settings_sources.py).
 
 Every page needs a signed-in person whose role has the capability the route declares
 (`page_needs`, web/auth.py; the table is domain/people/roles.py): without a session it
@@ -19,9 +19,8 @@ from sqlalchemy import Connection, Engine
 
 from shopledger.adapters.db import reads, sendings_repo
 from shopledger.domain.errors import NotFound
-from shopledger.services import alerts, listing, order_views, sources
+from shopledger.services import alerts, listing, order_views
 from shopledger.services.listing import Page as Listed
-from shopledger.services.sync import queue_run
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of, read_conn
 from shopledger.web.ui.view import make_templates
@@ -108,24 +107,6 @@ def resolve_alert(request: Request, alert_id: int, engine: Engine = Depends(engi
     except NotFound:
         return _not_found(request, "alert", alert_id)
     return RedirectResponse("/alerts", status_code=303)
-
-
-@router.get("/sources", dependencies=[Depends(page_needs("sources.read"))])
-def sources_page(request: Request, engine: Engine = Depends(engine_of)):
-    return templates.TemplateResponse(request, "sources.html", {"nav": "sources", "sources": sources.list_sources(engine)})
-
-
-@router.post("/sources/{name}/sync", dependencies=[Depends(page_needs("imports.run"))])
-def import_data(request: Request, name: str, engine: Engine = Depends(engine_of)):
-    """The Import Data button: queue a run as POST /api/v1/sources/{name}/sync does, then show the runs."""
-    if not _same_site(request):
-        return _refused(request)
-    try:
-        run_id = queue_run(engine, name)
-    except NotFound:
-        return _not_found(request, "source", name)
-    request.app.state.enqueue_sync(run_id)
-    return RedirectResponse(f"/sync-runs?queued={run_id}", status_code=303)
 
 
 @router.get("/sync-runs", dependencies=[Depends(page_needs("sources.read"))])
