@@ -124,7 +124,7 @@ def test_a_product_search_fills_a_line(client, shop):
     assert "สบู่" in client.get("/orders/products?find=สบู่&row=0").text
     assert "No product matches" in client.get("/orders/products?find=zzz&row=0&lang=en").text
     line = client.get("/orders/line?row=1&pick=HONEY-1L&quantity=3&line_discount=5")
-    assert line.headers["hx-trigger"] == "order-line-picked"
+    assert line.headers["hx-trigger-after-swap"] == "order-line-picked"
     assert 'id="line-1"' in line.text and 'value="350.00"' in line.text and 'value="3"' in line.text
     assert 'value="น้ำผึ้งป่า 1 ลิตร"' in line.text and 'value="5"' in line.text
 

@@ -168,8 +168,8 @@ def sub_pages(page, under: str, most: int = 12, help_too: bool = False) -> list[
         path = href.split("#")[0]
         if path.startswith(under + "/") and not DOWNLOAD.search(path) and path not in found:
             found.append(path)
-    if under in ("/orders", "/documents"):  # one order, one document stand for them all
-        found = found[:1]
+    if under in ("/orders", "/documents"):  # one order, one document stand for them all; and the new-order form
+        found = [path for path in found if path == "/orders/new"] + [path for path in found if path != "/orders/new"][:1]
     return found[:most]
 
 

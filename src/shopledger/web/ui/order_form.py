@@ -153,14 +153,14 @@ def product_suggestions(request: Request, find: str = "", row: int = Query(0, ge
 def picked_line(request: Request, row: int = Query(0, ge=0, le=1000), pick: str = "", quantity: str = "1",
                 line_discount: str = "", engine: Engine = Depends(engine_of)):
     """Line `row` filled from the product picked (its quantity and discount as typed); the totals
-    are asked again (HX-Trigger)."""
+    are asked again once it is in place (HX-Trigger-After-Swap: the form then holds the pick)."""
     line = fields.LineInput(quantity=quantity.strip() or "1", discount=line_discount.strip())
     product = _product(engine, pick) if pick.strip() else None
     if product is not None:
         line.sku, line.name, line.unit_price = product["sku"], product["name"], product["price"]
     answer = templates.TemplateResponse(request, "order_form_line.html", {"n": row, "line": line, "problems": {},
                                                                           "problem_words": fields.PROBLEMS})
-    answer.headers["HX-Trigger"] = "order-line-picked"
+    answer.headers["HX-Trigger-After-Swap"] = "order-line-picked"
     return answer
 
 
