@@ -41,3 +41,27 @@ def test_a_reader_may_not(app, engine):
         sign_in(c, engine, "reader")
         assert c.get("/import").status_code == 403
         assert c.post("/import/file", data=form(c), files={"file": ("o.json", b"[]", "application/json")}).status_code == 403
+
+
+def test_a_run_shows_orders_done_and_orders_a_second_as_the_cli_bar_counts_them(client, engine):
+    from datetime import timedelta
+
+    from shopledger.adapters.db import sync_repo
+    from shopledger.adapters.db.engine import writing
+    from shopledger.domain.clock import utc_now
+
+    sources.add_source(engine, "shop", kind="shop-api", base_url="http://testserver/demo-shop", token="t")
+    started = utc_now() - timedelta(seconds=20)
+    run_id = queue_run(engine, "shop")
+    with writing(engine) as conn:
+        sync_repo.start_run(conn, run_id, None, started)
+        sync_repo.add_progress(conn, run_id, pages=3, created=900, updated=50, unchanged=49,
+                               failures=[{"external_id": "X", "reason": "no lines", "position": "page 2"}],
+                               now=started + timedelta(seconds=5))
+    running = client.get(f"/import/run/progress?id={run_id}&lang=en").text
+    assert "3 pages, 1,000 orders so far" in running      # failed ones are done too, as on the bar
+    assert "orders a second" in running
+    with writing(engine) as conn:
+        sync_repo.finish_run(conn, run_id, "succeeded", None, started + timedelta(seconds=10))
+    done = client.get(f"/import/run/progress?id={run_id}&lang=th").text
+    assert "100 คำสั่งซื้อต่อวินาที" in done and "hx-trigger" not in done

@@ -1,10 +1,13 @@
 """Past runs of Import Data, as people and scripts read them."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Engine
 
 from shopledger.adapters.db import sync_repo
 from shopledger.adapters.db.engine import reading
+from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import NotFound
 
 
@@ -29,3 +32,14 @@ def get_run(engine: Engine, run_id: int) -> dict:
     if run is None:
         raise NotFound("sync run", run_id)
     return run_view(run)
+
+
+def pace(run: dict, now: datetime | None = None) -> dict:
+    """A run's orders done and orders a second so far (till it ended), from the counts it stores
+    as it goes: the numbers the CLI's progress bar moves on (services/intake.Progress). How long is
+    left is not known: a source does not say how many orders are coming."""
+    done = run["created"] + run["updated"] + run["unchanged"] + len(run["failed"])
+    started = datetime.fromisoformat(run["started_at"]) if run["started_at"] else None
+    ended = datetime.fromisoformat(run["ended_at"]) if run["ended_at"] else (now or utc_now())
+    seconds = (ended - started).total_seconds() if started else 0
+    return {"done": done, "per_second": round(done / seconds) if done and seconds >= 1 else None}
