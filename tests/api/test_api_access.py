@@ -63,7 +63,8 @@ QUERIES = {
     "/api/v1/documents/pdf": "numbers=RT-202611-00001",
 }
 # Reads that answer something else than 200 with the sample data, and why.
-NOT_200 = {("GET", "/documents/{number}/xml"), ("GET", "/api/v1/documents/{number}/xml")}  # the seller lacks e-Tax parts
+NOT_200 = {("GET", "/documents/{number}/xml"), ("GET", "/api/v1/documents/{number}/xml"),  # the seller lacks e-Tax parts
+           ("GET", "/documents/{number}/etax.pdf"), ("GET", "/api/v1/documents/{number}/etax.pdf")}  # so its XML too
 
 
 def test_every_route_declares_what_it_needs():
