@@ -19,7 +19,7 @@ All of it needs `orders.change`. Registered before web/ui/pages.py's router.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
@@ -68,7 +68,7 @@ def _form_page(request: Request, typed: fields.OrderInput, checked: fields.Check
 def _check(request: Request, typed: fields.OrderInput, editing: dict | None = None) -> fields.Checked:
     today = business_date(utc_now())
     if editing is not None:  # an unpaid order keeps its day: its invoice's VAT is of the day it was placed
-        placed = date.fromisoformat(editing["placed_at"][:10])
+        placed = business_date(datetime.fromisoformat(editing["placed_at"]))
         return fields.check(typed, request.state.vat_terms, today=today, tax_day=placed, payment_fixed=True)
     return fields.check(typed, request.state.vat_terms, today=today)
 
