@@ -64,7 +64,8 @@ QUERIES = {
 }
 # Reads that answer something else than 200 with the sample data, and why.
 NOT_200 = {("GET", "/documents/{number}/xml"), ("GET", "/api/v1/documents/{number}/xml"),  # the seller lacks e-Tax parts
-           ("GET", "/documents/{number}/etax.pdf"), ("GET", "/api/v1/documents/{number}/etax.pdf")}  # so its XML too
+           ("GET", "/documents/{number}/etax.pdf"), ("GET", "/api/v1/documents/{number}/etax.pdf"),  # so its XML too
+           ("GET", "/settings/images/{kind}")}  # no logo is set
 
 
 def test_every_route_declares_what_it_needs():
@@ -118,7 +119,8 @@ def world(tmp_path_factory):
 def _url(path: str, world) -> str:
     samples = {"number": "RT-202611-00001", "source": "import", "external_id": "P-1", "order_id": "1",
                "sku": "HONEY-1L", "name": "nobody" if path.startswith("/api/v1/tokens") else "shop",
-               "run_id": "1", "alert_id": "1", "user_id": str(world["spare"])}
+               "run_id": "1", "alert_id": "1", "user_id": str(world["spare"]),
+               "code": "111201", "what": "enable", "kind": "logo"}
     filled = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: samples[m.group(1)], path)
     return filled + (f"?{QUERIES[path]}" if path in QUERIES else "")
 
