@@ -117,7 +117,7 @@ def _paths(engine) -> list[str]:
     return (["/", "/documents", "/?offset=50", "/journal", "/journal?offset=50", "/trial-balance", "/trial-balance?as_of=soon",
              "/orders", "/orders?stuck=true", "/orders?status=lost", "/orders?rule=lost", "/orders?search=nobody",
              "/stock", "/alerts", "/sources", "/sync-runs", "/sync-runs?queued=1", "/people", "/no/such/page",
-             "/documents/NOPE", "/orders/shop/NOPE"]
+             "/documents/NOPE", "/orders/shop/NOPE", "/orders/new"]
             + ["/accounting", "/accounting/profit-and-loss", "/accounting/balance-sheet", "/accounting/ledger",
                "/accounting/ledger?account=113201", "/accounting/vat", "/accounting/pp30", "/accounting/aging",
                "/accounting/stock-valuation", "/accounting/sales", "/accounting/sales?by=product",
