@@ -74,7 +74,8 @@ _OVERLAPS = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
-    if (!node.textContent.trim() || node.parentElement.closest('.void-stamp, .menu-toggle, [hidden]')) continue;
+    const parent = node.parentElement;  // closed <details>, hidden menus: not drawn, not measured
+    if (!node.textContent.trim() || parent.closest('.void-stamp') || !parent.checkVisibility({visibilityProperty: true})) continue;
     const range = document.createRange(); range.selectNodeContents(node);
     for (const r of range.getClientRects()) if (r.width > 1 && r.height > 1) boxes.push([r, node]);
   }

@@ -205,3 +205,41 @@ def test_help_pages_fit_a_phone(as_role):
         if width > 390:
             wide[path] = width
     assert not wide, f"help pages wider than a 390 px phone: {wide}"
+
+
+# Text boxes of different text nodes that overlap by more than 3 px each way (what is not drawn
+# left out), and list cells whose caption (td::before) runs out of the cell.
+_TEXT_OVER_TEXT = """() => {
+  const boxes = [];
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, parent = node.parentElement;
+    if (!node.textContent.trim() || parent.closest('.void-stamp') || !parent.checkVisibility({visibilityProperty: true})) continue;
+    const range = document.createRange(); range.selectNodeContents(node);
+    for (const r of range.getClientRects()) if (r.width > 1 && r.height > 1) boxes.push([r, node]);
+  }
+  const found = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, na] = boxes[i], [b, nb] = boxes[j];
+    const x = Math.min(a.right, b.right) - Math.max(a.left, b.left), y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    if (na !== nb && x > 3 && y > 3) found.push(na.textContent.trim().slice(0, 30) + ' / ' + nb.textContent.trim().slice(0, 30));
+  }
+  const spilled = [...document.querySelectorAll('main td[data-label]')]
+    .filter(td => td.checkVisibility() && td.scrollHeight > td.clientHeight + 1).map(td => td.dataset.label);
+  return found.slice(0, 5).concat(spilled.slice(0, 5).map(label => 'caption spills: ' + label));
+}"""
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_on_a_phone_no_text_runs_over_other_text(as_role, lang):
+    """The orders list (its two-line caption "Payment / fulfilment" in Thai once ran over the next
+    row), an order, the dashboard and a product, at 390 px."""
+    page = as_role("clerk", lang, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page.goto(f"/orders?lang={lang}")
+    order = page.locator("table.list tbody tr a[href^='/orders/']").first.get_attribute("href")
+    overlapping = {}
+    for path in ("/orders", order, "/", "/stock/product?sku=HONEY-1L", "/shipping"):
+        page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+        if found := page.evaluate(_TEXT_OVER_TEXT):
+            overlapping[path] = found
+    assert not overlapping, overlapping
