@@ -25,6 +25,7 @@ from shopledger.services import order_changes as oc
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.i18n import N_
+from shopledger.web.ui.acted_at import AT_PROBLEMS, at_from_form
 from shopledger.web.ui.pages import PAGE_SIZE, _paged, _refused, _same_site, templates
 
 MAX_SHEET = 2_000_000  # bytes of a shipping sheet
@@ -35,7 +36,7 @@ SHIP_ERRORS = {
     "not_found": N_("There is no such order."),
     "invalid_request": N_("The sheet has no column we know for the order or the tracking number."),
     "other": N_("It could not be shipped."),
-}
+} | AT_PROBLEMS
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(guard_page)])
 
@@ -78,12 +79,13 @@ def orders_page(request: Request, status: str = "", stuck: bool = False, rule: s
         "carriers": KNOWN_CARRIERS} | _paged(found, offset))
 
 
-def _ship(engine: Engine, rows: list[tuple[str, str, str, str]], actor: str) -> dict:
+def _ship(engine: Engine, rows: list[tuple[str, str, str, str]], actor: str, at_text: object = "") -> dict:
     report: dict[str, list] = {"shipped": [], "unchanged": [], "failed": []}
     for source, external_id, carrier, tracking in rows:
         item = {"source": source, "external_id": external_id, "carrier": carrier, "tracking": tracking}
         try:
-            report[bulk_ship.ship_one(engine, source, external_id, carrier, tracking, actor)].append(item)
+            at = at_from_form(at_text)  # when they were shipped: each row says why not, as for a tracking number
+            report[bulk_ship.ship_one(engine, source, external_id, carrier, tracking, actor, at=at)].append(item)
         except DomainError as error:
             report["failed"].append(item | {"why": SHIP_ERRORS.get(error.code, SHIP_ERRORS["other"])})
     return report
@@ -102,12 +104,13 @@ async def ship_ticked(request: Request, engine: Engine = Depends(engine_of),
         source, _, external_id = str(key).partition(":")
         rows.append((source, external_id, str(form.get(f"carrier:{key}") or carrier),
                      str(form.get(f"tracking:{key}") or "").strip()))
-    return templates.TemplateResponse(request, "shipped.html", {"nav": "orders", "report": _ship(engine, rows, person.email)})
+    return templates.TemplateResponse(request, "shipped.html", {"nav": "orders",
+                                                                "report": _ship(engine, rows, person.email, form.get("at"))})
 
 
 @router.post("/orders/ship-file")
-def ship_sheet(request: Request, sheet: UploadFile = File(...), source: str = Form(""), engine: Engine = Depends(engine_of),
-               person=Depends(page_needs("shipping.change"))):
+def ship_sheet(request: Request, sheet: UploadFile = File(...), source: str = Form(""), at: str = Form(""),
+               engine: Engine = Depends(engine_of), person=Depends(page_needs("shipping.change"))):
     """A sheet of source, order, carrier, tracking (the columns `shopledger ship --file` knows)."""
     if not _same_site(request):
         return _refused(request)
@@ -117,17 +120,20 @@ def ship_sheet(request: Request, sheet: UploadFile = File(...), source: str = Fo
         if len(body) > MAX_SHEET:
             raise DomainError("invalid_request", "the sheet is too big")
         rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-        found = bulk_ship.ship_rows(engine, rows, person.email, default_source=source.strip() or None)
+        found = bulk_ship.ship_rows(engine, rows, person.email, default_source=source.strip() or None,
+                                    at=at_from_form(at))
         report["shipped"], report["unchanged"] = found["shipped"], found["unchanged"]
         report["failed"] = [r | {"why": SHIP_ERRORS["other"]} for r in found["failed"]]
-    except (DomainError, UnicodeDecodeError, csv.Error):
-        report["failed"] = [{"source": source, "external_id": sheet.filename or "", "why": SHIP_ERRORS["invalid_request"]}]
+    except (DomainError, UnicodeDecodeError, csv.Error) as error:
+        why = AT_PROBLEMS.get(getattr(error, "code", ""), SHIP_ERRORS["invalid_request"])  # a refused date: the sheet
+        report["failed"] = [{"source": source, "external_id": sheet.filename or "", "why": why}]
     return templates.TemplateResponse(request, "shipped.html", {"nav": "orders", "report": report})
 
 
 # -- one order's buttons ------------------------------------------------------------------------
 
 ACTIONS = ("verifying", "paid", "ship", "deliver", "return", "cancel")
+DATED = ("ship", "deliver", "return")  # they take a "when" (web/ui/acted_at.py)
 ACTION_ERRORS = SHIP_ERRORS | {
     "order_locked": N_("The order is not waiting for payment."),
     "already_cancelled": N_("The order is already cancelled."),
@@ -165,14 +171,17 @@ async def order_action(request: Request, engine: Engine = Depends(engine_of),
     if action not in ACTIONS:
         return RedirectResponse(f"{back}?failed=other", status_code=303)
     try:
+        at = at_from_form(form.get("at")) if action in DATED else None  # when it happened, if not now
         if action == "ship":
             bulk_ship.ship_one(engine, source, external_id, str(form.get("carrier") or ""),
-                               str(form.get("tracking") or "").strip(), person.email)
+                               str(form.get("tracking") or "").strip(), person.email, at=at)
         else:
-            oc.change_order(engine, source, external_id, _change(action, form), person.email)
+            oc.change_order(engine, source, external_id, _change(action, form), person.email, at=at)
     except DomainError as error:
         code = error.code if error.code in ACTION_ERRORS else "other"
-        typed = urlencode({"tracking": str(form.get("tracking") or "")[:100]}) if action == "ship" else ""
+        typed = urlencode({"tracking": str(form.get("tracking") or "")[:100]} if action == "ship" else {})
+        if action in DATED:
+            typed += "&" + urlencode({"at": str(form.get("at") or "")[:40]})
         return RedirectResponse(f"{back}?failed={code}&action={action}&{typed}", status_code=303)
     return RedirectResponse(f"{back}?done={action}", status_code=303)
 

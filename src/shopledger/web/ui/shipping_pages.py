@@ -18,6 +18,7 @@ from shopledger.services import cod, order_views
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.i18n import N_
+from shopledger.web.ui.acted_at import AT_PROBLEMS, at_from_form
 from shopledger.web.ui.pages import PAGE_SIZE, _refused, _same_site, templates
 
 MAX_STATEMENT = 5_000_000
@@ -60,7 +61,7 @@ async def slips(request: Request, engine: Engine = Depends(engine_of)):
 
 
 @router.post("/shipping/cod-statement")
-def cod_statement(request: Request, statement: UploadFile = File(...), carrier: str = Form(...),
+def cod_statement(request: Request, statement: UploadFile = File(...), carrier: str = Form(...), at: str = Form(""),
                   engine: Engine = Depends(engine_of), person=Depends(page_needs("cod.change"))):
     if not _same_site(request):
         return _refused(request)
@@ -69,8 +70,10 @@ def cod_statement(request: Request, statement: UploadFile = File(...), carrier: 
         if len(body) > MAX_STATEMENT:
             raise DomainError("invalid_request", "too big")
         rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-        report = cod.remit_rows(engine, rows, carrier, statement.filename or "statement.csv", person.email)
-    except (DomainError, UnicodeDecodeError, csv.Error):
-        report = None
+        report = cod.remit_rows(engine, rows, carrier, statement.filename or "statement.csv", person.email,
+                                at=at_from_form(at))
+        problem = None
+    except (DomainError, UnicodeDecodeError, csv.Error) as error:
+        report, problem = None, AT_PROBLEMS.get(getattr(error, "code", ""))  # a refused date, else unreadable
     return templates.TemplateResponse(request, "cod_statement.html", {"nav": "shipping", "report": report,
-                                                                      "mismatch_words": MISMATCH})
+                                                                      "mismatch_words": MISMATCH, "problem": problem})

@@ -23,6 +23,7 @@ from shopledger.web.deps import engine_of
 from shopledger.web.i18n import N_
 from shopledger.web.sessions import person_of
 from shopledger.web.ui import pages
+from shopledger.web.ui.acted_at import AT_PROBLEMS, at_from_form
 from shopledger.web.ui.pages import _not_found, _refused, _same_site, templates
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse, dependencies=[Depends(guard_page)])
@@ -33,7 +34,7 @@ PROBLEMS = {
     "invalid_quantity": N_("The quantity does not read as a whole number in range."),
     "invalid_amount": N_("The amount does not read as baht."),
     "not_found": N_("There is no such product."),
-}
+} | AT_PROBLEMS
 OTHER_PROBLEM = N_("That could not be done.")
 DONE = {"saved": N_("The product was saved."), "received": N_("The goods in were recorded."),
         "counted": N_("The stock count was recorded.")}
@@ -122,19 +123,19 @@ def save_product(request: Request, sku: str = Form(""), name: str = Form(""), pr
 
 @router.post("/stock/receive", dependencies=[Depends(page_needs("stock.change"))])
 def receive(request: Request, sku: str = Form(""), quantity: str = Form(""), unit_cost: str = Form(""),
-            ref: str = Form(""), engine: Engine = Depends(engine_of)):
+            ref: str = Form(""), at: str = Form(""), engine: Engine = Depends(engine_of)):
     def action(actor: str):
         products.receive_stock(engine, sku.strip(), _whole(quantity, "the quantity") or 0, unit_cost or "0",
-                               ref=ref.strip(), actor=actor)
+                               ref=ref.strip(), actor=actor, at=at_from_form(at))
     return _act(request, engine, sku.strip(), "received", action)
 
 
 @router.post("/stock/count", dependencies=[Depends(page_needs("stock.change"))])
-def count(request: Request, sku: str = Form(""), counted: str = Form(""), ref: str = Form(""),
+def count(request: Request, sku: str = Form(""), counted: str = Form(""), ref: str = Form(""), at: str = Form(""),
           engine: Engine = Depends(engine_of)):
     def action(actor: str):
         value = _whole(counted, "the counted quantity")
         if value is None:
             raise DomainError("invalid_quantity", "a count needs a quantity")
-        products.count_stock(engine, sku.strip(), value, ref=ref.strip(), actor=actor)
+        products.count_stock(engine, sku.strip(), value, ref=ref.strip(), actor=actor, at=at_from_form(at))
     return _act(request, engine, sku.strip(), "counted", action)
