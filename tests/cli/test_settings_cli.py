@@ -47,3 +47,17 @@ def test_settings_and_alerts_say_what_the_company_is_missing(cli):
     assert "missing" not in cli("settings", "show").output
     assert json.loads(cli("settings", "show", "--json").stdout)["company_missing"] == []
     assert "company_not_set_up" not in cli("alerts").output
+
+
+def test_a_bank_account_added_pointed_at_disabled_and_low_stock_levels_given(cli):
+    added = json.loads(cli("settings", "bank-account", "--bank", "KBank", "--number", "123-4-56789-0", "--json").stdout)
+    assert added["added"] == "111202"
+    cli("settings", "payment-account", "promptpay", "111202")
+    assert "account_in_use" in cli("settings", "bank-account", "111202", "--disable", code=2).output
+    cli("settings", "payment-account", "promptpay", "111201")
+    assert "111202  KBank 123-4-56789-0  disabled" in cli("settings", "bank-account", "111202", "--disable").output
+    assert "account_disabled" in cli("settings", "payment-account", "promptpay", "111202", code=2).output
+    assert "6 to 20 digits" in cli("settings", "bank-account", "--bank", "SCB", "--number", "12", code=2).output
+    cli("product", "add", "TEA-1", "--name", "ชา", "--price", "10")
+    assert "1 product(s) got the low-stock level 3" in cli("settings", "low-stock", "--level", "3").output
+    assert "0 product(s)" in cli("settings", "low-stock", "--level", "5").output  # it has its own now

@@ -8,7 +8,7 @@ import typer
 
 from shopledger.bootstrap import default_engine
 from shopledger.cli.output import domain_errors, emit_json
-from shopledger.services import company, document_images
+from shopledger.services import company, document_images, payment_accounts, stock_levels
 
 settings_app = typer.Typer(no_args_is_help=True, help="The company and the books' settings.")
 
@@ -107,3 +107,42 @@ def stuck_rule(rule: str, wait: str = typer.Argument(..., help='e.g. 3d, 24h, 1d
                as_json: bool = typer.Option(False, "--json")) -> None:
     """How long an order may wait in a state before it is reported stuck (unpaid_after, ...)."""
     _show(company.update_settings(default_engine(), stuck_rules={rule: wait}), as_json)
+
+
+@settings_app.command("bank-account")
+@domain_errors
+def bank_account(code: Optional[str] = typer.Argument(None, help="111202...: change this one; none: add one"),
+                 bank: Optional[str] = typer.Option(None, help="the bank's name, e.g. KBank"),
+                 number: Optional[str] = typer.Option(None, help="the account number, e.g. 123-4-56789-0"),
+                 holder: str = typer.Option("", help="the name on the account"),
+                 disable: bool = typer.Option(False, "--disable", help="no payment method may land in it any more"),
+                 enable: bool = typer.Option(False, "--enable"),
+                 as_json: bool = typer.Option(False, "--json")) -> None:
+    """A bank account money is received into: added as the next 1112xx of the chart, changed, or
+    disabled (while no payment method lands in it). `settings payment-account METHOD CODE` points a
+    payment method at it."""
+    engine = default_engine()
+    if code and (disable or enable):
+        held = payment_accounts.set_bank_account_disabled(engine, code, disable)
+    elif bank is None or number is None:
+        raise typer.BadParameter("give --bank and --number (or --disable/--enable with a CODE)")
+    elif code:
+        held = payment_accounts.change_bank_account(engine, code, bank, number, holder)
+    else:
+        held = payment_accounts.add_bank_account(engine, bank, number, holder)
+    if as_json:
+        emit_json(held)
+        return
+    for a in held["accounts"]:
+        if a["is_bank"]:
+            state = "disabled" if a["disabled"] else "in use"
+            typer.echo(f"{a['code']}  {a['bank'] or a['name_en']} {a['number']}  {state}  "
+                       f"methods: {', '.join(a['methods']) or '-'}")
+
+
+@settings_app.command("low-stock")
+@domain_errors
+def low_stock(level: int = typer.Option(..., "--level", help="given to every product that has no level")) -> None:
+    """One low-stock level for every product without its own (a product's own: `product add --low-stock-at`)."""
+    given = stock_levels.give_level_to_products_without_one(default_engine(), level)
+    typer.echo(f"{given} product(s) got the low-stock level {level}")
