@@ -64,7 +64,7 @@ def receive_stock(engine: Engine, sku: str, quantity: int, unit_cost: object, *,
                   actor: str = "", now: datetime | None = None, at: datetime | None = None) -> dict:
     """Goods in at `unit_cost` baht each: Dr 114101 / Cr 212101, and the new moving average.
     `at`: when the goods came in, if not now: the movement and the entry are dated then; the
-    average takes them in as they are recorded (docs/stock.md)."""
+    average takes them in as they are recorded (docs/recorded-later.md)."""
     _refuse("invalid_quantity", quantity_problem("quantity", quantity), text_problem("ref", ref, MAX_REF))
     unit = to_satang(money(unit_cost, "unit cost"))
     _refuse("invalid_amount", amount_problem("the value of the goods in", from_satang(quantity * unit), MAX_TOTAL))
