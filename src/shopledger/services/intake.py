@@ -93,7 +93,8 @@ def take_orders(engine: Engine | Rehearsal, records: Iterable[Incoming], *, sour
                 batch_size: int = 1000, now: Callable[[], datetime] = utc_now,
                 on_progress: OnProgress | None = None) -> IntakeReport:
     """Import every good record; list each bad one with its reason. `on_progress` is told after
-    each batch."""
+    each batch. Given a rehearsal instead of the engine (a dry run, services/preview.py), every
+    read and write goes through its one transaction, each write step in a savepoint."""
     report = IntakeReport()
     kept = KeptStatistics(engine)  # a rehearsal (services/preview.py) analyses nothing
     for batch in readable_batches(records, batch_size, report):
