@@ -61,6 +61,7 @@ QUERIES = {
     "/api/v1/reports/sales": f"by=channel&from={TODAY}&to={TODAY}",  # today's: a clerk may too
     "/api/v1/exports/month": f"month={MONTH}",
     "/api/v1/documents/pdf": "numbers=RT-202611-00001",
+    "/orders/edit": "source=import&external_id=U-1",  # an unpaid order: its form
 }
 # Reads that answer something else than 200 with the sample data, and why.
 NOT_200 = {("GET", "/documents/{number}/xml"), ("GET", "/api/v1/documents/{number}/xml"),  # the seller lacks e-Tax parts
