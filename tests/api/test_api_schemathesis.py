@@ -150,6 +150,14 @@ BEYOND_THE_SCHEMA: dict[str, set[tuple[str, str]]] = {
     "POST /api/v1/vat/pay": {("month_not_over", ""), ("invalid_date", ""), ("unknown_account", "")},
     "POST /api/v1/year/close": {("year_not_over", "")},
 }
+# an action's optional `at` (docs/recorded-later.md): any text to the schema, a date-time that is not
+# in a closed period, not ahead of the clock and (an order's) not before its last change to the books
+_AT = {("invalid_at", ""), ("closed_period", ""), ("time_in_future", ""), ("before_last_change", "")}
+for _operation in ("POST /api/v1/orders/{source}/{external_id}/ship", "POST /api/v1/orders/{source}/{external_id}/deliver",
+                   "POST /api/v1/orders/{source}/{external_id}/return", "POST /api/v1/shipments",
+                   "POST /api/v1/shipments/file", "POST /api/v1/cod/remittances", "POST /api/v1/stock/{sku}/receive",
+                   "POST /api/v1/stock/{sku}/count"):
+    BEYOND_THE_SCHEMA[_operation] = BEYOND_THE_SCHEMA.get(_operation, set()) | _AT
 
 
 def _accepted_or_refused_for_a_stated_reason(case, response, reasons: set[tuple[str, str]]) -> None:
