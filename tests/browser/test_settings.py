@@ -22,7 +22,7 @@ def test_an_admin_changes_a_stuck_rule_and_uploads_a_logo(as_role):
     page.goto("/settings?lang=en")
     page.get_by_role("navigation", name="Settings").get_by_role("link", name="Stuck-order rules").click()
     page.wait_for_url(re.compile("/settings/stuck"))
-    wait, unit = page.get_by_label("Not shipped"), page.locator("#unit-unshipped_after")
+    wait, unit = page.get_by_label("Not shipped", exact=True), page.get_by_label("Unit of the wait for Not shipped")
     before = (wait.input_value(), unit.input_value())
     try:
         wait.fill("36")
@@ -30,18 +30,18 @@ def test_an_admin_changes_a_stuck_rule_and_uploads_a_logo(as_role):
         page.get_by_role("button", name="Save the rules").click()
         expect(page.get_by_role("status")).to_have_text("The stuck-order rules were saved.")
         page.goto("/settings/stuck?lang=en")
-        expect(page.get_by_label("Not shipped")).to_have_value("36")
-        expect(page.locator("#unit-unshipped_after")).to_have_value("h")
+        expect(page.get_by_label("Not shipped", exact=True)).to_have_value("36")
+        expect(page.get_by_label("Unit of the wait for Not shipped")).to_have_value("h")
         # A wait that is not a number: refused, with the reason and what was typed
-        page.get_by_label("Not shipped").fill("soon")
+        page.get_by_label("Not shipped", exact=True).fill("soon")
         page.get_by_role("button", name="Save the rules").click()
         expect(page.get_by_role("alert")).to_contain_text("The wait for “Not shipped” is not a whole number")
-        expect(page.get_by_label("Not shipped")).to_have_value("soon")
+        expect(page.get_by_label("Not shipped", exact=True)).to_have_value("soon")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         page.goto("/settings/stuck?lang=en")
-        page.get_by_label("Not shipped").fill(before[0])
-        page.locator("#unit-unshipped_after").select_option(before[1])
+        page.get_by_label("Not shipped", exact=True).fill(before[0])
+        page.get_by_label("Unit of the wait for Not shipped").select_option(before[1])
         page.get_by_role("button", name="Save the rules").click()
         expect(page.get_by_role("status")).to_be_visible()
 
