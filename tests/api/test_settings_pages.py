@@ -36,6 +36,9 @@ def test_an_admin_sets_the_company_and_a_vat_rate(client, engine, lang):
     assert ("The tax ID fails its check digit." in bad.text) == (lang == "en")
     assert company.show_settings(engine)["company"]["name"] == "ร้านชาดี จำกัด"  # nothing of it was saved
     client.post("/settings/vat-rate", data=form(client, rate="7", starts_on="2027-01-01"))
+    refused = client.post(f"/settings/vat-rate?lang={lang}", data=form(client, rate="abc", starts_on="2027-02-01"))
+    assert refused.status_code == 422 and 'value="abc"' in refused.text and 'value="2027-02-01"' in refused.text
+    assert ("from 0 to below 100" in refused.text) == (lang == "en")
     assert {"rate": "7", "starts_on": "2027-01-01"} in company.show_settings(engine)["vat_rates"]
     page = client.get(f"/settings?done=rate&lang={lang}")
     assert page.status_code == 200 and "ร้านชาดี จำกัด" in page.text and f'<html lang="{lang}">' in page.text

@@ -64,7 +64,7 @@ def _problem(code: str) -> str:
 
 
 def _settings_page(request: Request, engine: Engine, *, done: str = "", problem: str = "",
-                   typed: dict | None = None, status: int = 200):
+                   typed: dict | None = None, new_rate: dict | None = None, status: int = 200):
     shown = company.show_settings(engine)
     held = shown["company"] or {}
     # What the form shows: what was typed (a refused form) or what is stored.
@@ -74,7 +74,7 @@ def _settings_page(request: Request, engine: Engine, *, done: str = "", problem:
         "nav": "settings", "s": shown, "c": c, "done": DONE.get(done),
         "problem": _problem(problem) if problem else None, "image_mb": MAX_DOCUMENT_IMAGE // 1_000_000,
         "areas": company.address_choices(c.get("province", ""), c.get("district", ""), c.get("subdistrict", "")),
-        "images": document_images.images_shown(engine)}, status_code=status)
+        "images": document_images.images_shown(engine), "new_rate": new_rate or {}}, status_code=status)
 
 
 @router.get("/settings", dependencies=[Depends(page_needs("settings.read"))])
@@ -133,13 +133,18 @@ def save_company(request: Request, name: str = Form("", max_length=500), tax_id:
 @router.post("/settings/vat-rate", dependencies=[Depends(page_needs("settings.change"))])
 def add_rate(request: Request, rate: str = Form("", max_length=20), starts_on: str = Form("", max_length=20),
              engine: Engine = Depends(engine_of)):
-    def action():
+    if not _same_site(request):
+        return _refused(request)
+    try:
         try:
             day = date.fromisoformat(starts_on)
         except ValueError:
             raise DomainError("invalid_date", "not a date") from None
         company.set_vat_rate(engine, rate.strip(), day)
-    return _after(request, "/settings", "rate", action)
+    except DomainError as error:
+        return _settings_page(request, engine, problem=error.code, status=422,
+                              new_rate={"rate": rate, "starts_on": starts_on})
+    return RedirectResponse("/settings?done=rate", status_code=303)
 
 
 # -- the logo and the signature printed on documents ---------------------------------------------
