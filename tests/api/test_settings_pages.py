@@ -13,7 +13,9 @@ from PIL import Image
 
 from shopledger.domain.limits import MAX_DOCUMENT_IMAGE
 from shopledger.services import company, document_images, payment_accounts, products, sources, tokens
-from tests.api.conftest import form, sign_in
+from shopledger.services.reports import statements
+from tests.api.conftest import form, sign_in, take
+from tests.builders import make_order_dict
 
 pytestmark = pytest.mark.db
 
@@ -120,6 +122,15 @@ def test_payment_accounts_added_changed_disabled_and_chosen(client, engine):
     assert refused.status_code == 422 and "That account is disabled" in refused.text
     assert company.show_settings(engine)["payment_accounts"]["promptpay"] == "111201"
     assert client.get("/settings/payments?lang=th").status_code == 200
+
+
+def test_money_of_a_method_pointed_at_an_added_bank_account_is_booked_there(client, engine):
+    client.post("/settings/payments/banks", data=form(client, bank="SCB", number="987-6-54321-0"))
+    client.post("/settings/payments/methods", data=form(client, method_promptpay="111202"))
+    take(engine, make_order_dict(external_id="PP-1", payment_method="promptpay"))
+    banks = {a["code"]: a for a in statements.trial_balance(engine)["accounts"] if a["code"].startswith("1112")}
+    assert set(banks) == {"111202"} and banks["111202"]["debit"] == "850.00"
+    assert "SCB" in client.get("/trial-balance?lang=en").text
 
 
 def test_stuck_rules_saved_and_a_wait_that_does_not_read_refused(client, engine):
