@@ -4,11 +4,14 @@ with X-Total-Count and, while there is more, Link rel="next"; no free database c
 from __future__ import annotations
 
 import re
+import sys
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 
+from shopledger.domain import clock
 from shopledger.services import products, sources
 from shopledger.services.sync import queue_run
 from shopledger.web.app import create_app
@@ -36,6 +39,18 @@ def more_than_a_page(engine, books):
     queue_run(engine, "shop")
 
 
+@pytest.fixture
+def frozen_clock(monkeypatch) -> datetime:
+    """Every `utc_now` the server's modules call answers one moment: a stuck order's or an
+    alert's `ago` (seconds waited) is then the same in each request of a walk."""
+    real = clock.utc_now
+    moment = real()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("shopledger.") and getattr(module, "utc_now", None) is real:
+            monkeypatch.setattr(module, "utc_now", lambda: moment)
+    return moment
+
+
 def _walk(client, headers, path: str) -> tuple[list, list[int]]:
     """Follow rel="next" from a first page of one item; every item seen, and each page's X-Total-Count."""
     url, seen, totals = path + ("&" if "?" in path else "?") + "limit=1", [], []
@@ -52,7 +67,7 @@ def _walk(client, headers, path: str) -> tuple[list, list[int]]:
 
 
 @pytest.mark.parametrize("path", LISTS)
-def test_every_list_pages_with_a_total_and_a_next_link(client, admin, more_than_a_page, path):
+def test_every_list_pages_with_a_total_and_a_next_link(client, admin, more_than_a_page, frozen_clock, path):
     everything = client.get(path, headers=admin)
     assert everything.status_code == 200
     total = int(everything.headers["X-Total-Count"])

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.kept_counts import remembered
 
 _a = t.alerts
 
@@ -43,10 +44,14 @@ def open_rows(conn: Connection, kinds: Iterable[str], *, limit: int | None = Non
 
 
 def open_summary(conn: Connection, kind: str) -> tuple[int, datetime | None]:
-    """How many alerts of a kind are open, and since when the oldest."""
-    count, oldest = conn.execute(select(func.count(), func.min(_a.c.since)).where(
-        _a.c.kind == kind, _a.c.resolved_at.is_(None))).one()
-    return count, oldest
+    """How many alerts of a kind are open, and since when the oldest (kept a moment:
+    adapters/db/kept_counts.py)."""
+    def summary() -> tuple[int, datetime | None]:
+        count, oldest = conn.execute(select(func.count(), func.min(_a.c.since)).where(
+            _a.c.kind == kind, _a.c.resolved_at.is_(None))).one()
+        return count, oldest
+
+    return remembered(conn, ("open alerts", kind), summary)
 
 
 def iter_open(conn: Connection, kind: str, chunk: int = 1000):

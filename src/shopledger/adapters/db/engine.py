@@ -13,6 +13,8 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 
+from shopledger.adapters.db import kept_counts
+
 BOOKS_LOCK_ID = 730_101  # any constant; it names the books' write lock on PostgreSQL
 
 
@@ -75,6 +77,7 @@ def _write_transaction(engine: Engine) -> Iterator[Connection]:
                 yield conn
         finally:
             conn.info.pop("write", None)
+            kept_counts.something_changed()  # committed (or not): counts kept before it are read again
 
 
 @contextmanager
@@ -93,5 +96,9 @@ def recording(engine: Engine) -> Iterator[Connection]:
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:
-        with conn.begin():
-            yield conn
+        conn.info[kept_counts.READING] = True  # its commit writes nothing: counts kept stay good
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            conn.info.pop(kept_counts.READING, None)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.kept_counts import remembered
 from shopledger.adapters.db.shop_reads import ORDER_COLUMNS
 from shopledger.domain.orders.stuck import AXIS_OF
 
@@ -144,6 +145,14 @@ def order_page_counted(conn: Connection, where: OrderFilter, *, limit: int, offs
 
 
 def order_count(conn: Connection, where: OrderFilter = OrderFilter()) -> int:
+    """How many orders the filter matches; kept a moment per filter (adapters/db/kept_counts.py)."""
+    stuck = where.stuck or {}
+    key = ("orders", where.status, tuple(stuck), where.failed_ids, where.search, where.channel, where.payment_method,
+           where.placed_from, where.placed_to, where.stuck is None)
+    return remembered(conn, key, lambda: _order_count(conn, where), tuple(stuck.values()))
+
+
+def _order_count(conn: Connection, where: OrderFilter) -> int:
     if where.stuck is not None and where.status is None and not where.search and not where.narrowed:
         return _stuck_count(conn, where)
     return conn.execute(select(func.count()).select_from(_o).where(*_terms(where))).scalar_one()
@@ -192,10 +201,14 @@ def _waiting_for(code: str, cutoff: datetime):
 
 
 def stuck_summary(conn: Connection, code: str, cutoff: datetime) -> tuple[int, datetime | None]:
-    """How many orders a rule holds stuck, and the oldest wait's start (one index range)."""
-    where, (since, _) = _waiting_for(code, cutoff)
-    count, oldest = conn.execute(select(func.count(), func.min(since)).select_from(_o).where(where)).one()
-    return count, oldest
+    """How many orders a rule holds stuck, and the oldest wait's start (one index range; kept a
+    moment, adapters/db/kept_counts.py)."""
+    def summary() -> tuple[int, datetime | None]:
+        where, (since, _) = _waiting_for(code, cutoff)
+        count, oldest = conn.execute(select(func.count(), func.min(since)).select_from(_o).where(where)).one()
+        return count, oldest
+
+    return remembered(conn, ("stuck summary", code), summary, (cutoff,))
 
 
 def stuck_page(conn: Connection, code: str, cutoff: datetime, *, limit: int, offset: int = 0) -> list:

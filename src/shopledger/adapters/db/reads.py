@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, func, select
 
 from shopledger.adapters.db import balances, tables as t
+from shopledger.adapters.db.kept_counts import remembered
 from shopledger.domain.money import ZERO, fmt
 
 
@@ -51,7 +52,7 @@ def document_page(conn: Connection, *, limit: int, offset: int = 0) -> list[dict
 
 
 def count_documents(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(_d)).scalar_one()
+    return remembered(conn, "documents", lambda: conn.execute(select(func.count()).select_from(_d)).scalar_one())
 
 
 def iter_documents(conn: Connection) -> Iterator[dict]:
@@ -92,7 +93,7 @@ def entry_page(conn: Connection, *, limit: int, offset: int = 0) -> list[dict]:
 
 
 def count_entries(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(_e)).scalar_one()
+    return remembered(conn, "entries", lambda: conn.execute(select(func.count()).select_from(_e)).scalar_one())
 
 
 def iter_entries(conn: Connection) -> Iterator[dict]:

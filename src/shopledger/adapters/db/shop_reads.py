@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, func, or_, select
 
 from shopledger.adapters.db import tables as t
+from shopledger.adapters.db.kept_counts import remembered
 from shopledger.domain.money import ZERO
 
 _o, _s, _p, _m = t.orders, t.shipments, t.products, t.stock_movements
@@ -108,7 +109,12 @@ def units_out(conn: Connection, order_ids: list[int]) -> dict[int, int]:
 
 
 def latest_finished_runs(conn: Connection) -> list:
-    """Each source's latest run that ended (succeeded or failed), with the source's name."""
+    """Each source's latest run that ended (succeeded or failed), with the source's name; every
+    list of stuck orders or alerts asks, so it is kept a moment (adapters/db/kept_counts.py)."""
+    return list(remembered(conn, "latest finished runs", lambda: tuple(_latest_finished_runs(conn))))
+
+
+def _latest_finished_runs(conn: Connection) -> list:
     r = t.sync_runs
     latest = (select(r.c.source_id, func.max(r.c.id).label("id"))
               .where(r.c.status.in_(["succeeded", "failed"])).group_by(r.c.source_id).subquery())
@@ -161,7 +167,12 @@ def order_movement_rows(conn: Connection, order_id: int) -> list:
 
 
 def first_orders_of(conn: Connection, skus: list[str]) -> dict[str, str]:
-    """sku -> "source:external_id" of the first order that moved it (who sold an unknown SKU)."""
+    """sku -> "source:external_id" of the first order that moved it (who sold an unknown SKU);
+    asked by every list of alerts, so kept a moment (adapters/db/kept_counts.py)."""
+    return dict(remembered(conn, ("first orders", tuple(skus)), lambda: _first_orders_of(conn, skus)))
+
+
+def _first_orders_of(conn: Connection, skus: list[str]) -> dict[str, str]:
     found = {}
     for sku in skus:  # one short walk of the SKU's index each: a MIN over all its movements is not
         first = (select(_m.c.order_id).where(_m.c.sku == sku, _m.c.order_id.is_not(None))

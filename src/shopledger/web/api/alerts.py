@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import Engine
 
 from shopledger.services import alerts
-from shopledger.web.api.paging import Page, page, paged
+from shopledger.web.api.paging import Page, page, paged_as
 from shopledger.web.api.schemas import Alert, ResolvedAlert
 from shopledger.web.auth import api_needs
 from shopledger.web.deps import engine_of
@@ -21,9 +21,8 @@ router = APIRouter(prefix="/alerts", tags=["alerts"])
 
 @router.get("", dependencies=[Depends(api_needs("alerts.read"))], response_model=list[Alert],
             summary="Open alerts, most urgent kind first (stuck orders rule by rule), oldest first within")
-def list_alerts(request: Request, response: Response, paging: Page = Depends(page),
-                engine: Engine = Depends(engine_of)) -> list[dict]:
-    return paged(alerts.alerts_page(engine, limit=paging.limit, offset=paging.offset), paging, request, response)
+def list_alerts(request: Request, paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> Response:
+    return paged_as(Alert, alerts.alerts_page(engine, limit=paging.limit, offset=paging.offset), paging, request)
 
 
 @router.post("/{alert_id}/resolve", dependencies=[Depends(api_needs("alerts.resolve"))],

@@ -11,7 +11,7 @@ from shopledger.adapters.db import reads
 from shopledger.domain.errors import NotFound
 from shopledger.services import etax, etax_mail, listing
 from shopledger.services.reports import paper
-from shopledger.web.api.paging import Page, page, paged
+from shopledger.web.api.paging import Page, page, paged_as
 from shopledger.web.api.schemas import MONTH_PATTERN, Day, Document, DocumentDetail, DocumentKind, QueryFlag
 from shopledger.web.auth import Caller, api_needs, forbidden
 from shopledger.web.deps import engine_of, read_conn
@@ -22,9 +22,8 @@ router = APIRouter(prefix="/documents", tags=["documents"])
 
 @router.get("", dependencies=[Depends(api_needs("documents.read"))],
             response_model=list[Document], summary="List documents, newest first")
-def list_documents(request: Request, response: Response, paging: Page = Depends(page),
-                   engine: Engine = Depends(engine_of)) -> list[dict]:
-    return paged(listing.documents(engine, paging.limit, paging.offset), paging, request, response)
+def list_documents(request: Request, paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> Response:
+    return paged_as(Document, listing.documents(engine, paging.limit, paging.offset), paging, request)
 
 
 @router.get("/pdf", dependencies=[Depends(api_needs("documents.read"))],

@@ -17,7 +17,7 @@ from shopledger.domain.errors import NotFound
 from shopledger.domain.orders.status import DisplayStatus
 from shopledger.domain.orders.stuck import SETTING_OF
 from shopledger.services import order_views
-from shopledger.web.api.paging import Page, page, paged
+from shopledger.web.api.paging import Page, page, paged_as
 from shopledger.web.api.schemas import OrderDetailView, OrderView, QueryFlag
 from shopledger.web.auth import api_needs
 from shopledger.web.deps import engine_of
@@ -42,11 +42,11 @@ def list_orders(status: str | None = Query(None, description="a display status, 
                                            "tracking number holds this text (case and spaces aside; a phone by its "
                                            "digits: `081-234-5678` finds 0812345678); combines with the other filters "
                                            "(422 `invalid_search` past 300 characters)"),
-                *, request: Request, response: Response,
-                paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> list[dict]:
+                *, request: Request,
+                paging: Page = Depends(page), engine: Engine = Depends(engine_of)) -> Response:
     found = order_views.orders_page(engine, status=status, stuck=stuck, rule=rule, search=search,
                                     limit=paging.limit, offset=paging.offset)
-    return paged(found, paging, request, response)
+    return paged_as(OrderView, found, paging, request)
 
 
 # `:path`: an external id may hold '/' (INV/2025/001), sent as it is or as %2F
