@@ -121,3 +121,27 @@ def test_import_data_reports_its_progress_as_it_stores_pages(engine):
                               on_progress=told.append)
     assert outcome.status == "succeeded"
     assert [(p.done, p.pages) for p in told] == [(7, 1), (14, 2), (21, 3), (28, 4), (30, 5)]
+
+
+def test_sync_on_a_terminal_draws_the_bar_with_its_pages(cli, monkeypatch):
+    """`shopledger sync` hands its bar to the run (in-process here: the shop answers through its
+    transport, and the terminal is said to be one, so rich draws the bar's last state)."""
+    from shopledger import config
+    from shopledger.cli import sync_commands
+
+    load_connectors()
+    now = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+    store = ShopStore(clock=lambda: now)
+    store.seed_demo(n=12, now=now)
+    client = httpx2.Client(transport=shop_transport(store, "shop-token"), base_url="http://shop.test")
+    monkeypatch.setenv("SHOPLEDGER_IMPORT_WORKERS", "1")
+    config.get_settings.cache_clear()
+    monkeypatch.setattr(sync_commands, "on_a_terminal", lambda: True)
+    monkeypatch.setattr(sync_commands, "run_source_sync", lambda engine, name, workers, on_progress: run_source_sync(
+        engine, name, extra_settings={"http_client": client, "page_size": 5}, flush_at=5, on_progress=on_progress))
+    cli("source", "add", "web", "--url", "http://shop.test", "--token", "shop-token")
+    shown = cli("sync", "web")
+    assert "12/12 orders" in shown.stderr and "3 pages" in shown.stderr and "orders/s" in shown.stderr
+    assert "created 12, updated 0, unchanged 0, failed 0" in shown.stdout
+    as_json = cli("sync", "web", "--json")
+    assert as_json.stderr == "" and json.loads(as_json.stdout)["status"] == "succeeded"  # no bar with --json
