@@ -15,9 +15,10 @@ from shopledger.adapters.db.engine import reading
 from shopledger.adapters.pdf import render
 from shopledger.domain.accounting.documents import DocumentStatus
 from shopledger.domain.errors import DomainError, NotFound
+from shopledger.domain.limits import MAX_PRINTED_ORDERS
 from shopledger.services.reports import paper
 
-MAX_ORDERS = 200  # orders in one print: a few hundred pages, well under a minute to render
+MAX_ORDERS = MAX_PRINTED_ORDERS
 
 
 def newest_versions(rows: list) -> list:
