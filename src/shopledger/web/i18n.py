@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
@@ -99,37 +99,43 @@ class Translator:
 
 # -- Jinja: newstyle gettext (variables filled in and escaped by the call), one set per language
 
-def _escaped(context, text: str) -> str:
-    return Markup(text) if context.eval_ctx.autoescape else text
+# pass_eval_context, not pass_context: Jinja gives a pass_context function called in a loop a
+# new context holding every variable of the page, on every call (a third of the orders page's time).
+
+def _escaped(eval_ctx, text: str) -> str:
+    return Markup(text) if eval_ctx.autoescape else text
 
 
 def _jinja_gettext(t: gettext_module.NullTranslations):
-    @pass_context
-    def gettext(__context, __string: str, **variables):
-        return _escaped(__context, t.gettext(__string)) % variables
+    @pass_eval_context
+    def gettext(__eval_ctx, __string: str, **variables):
+        text = t.gettext(__string)
+        if not variables and "%" not in text:  # nothing to fill in: no formatting pass
+            return _escaped(__eval_ctx, text)
+        return _escaped(__eval_ctx, text) % variables
     return gettext
 
 
 def _jinja_ngettext(t: gettext_module.NullTranslations):
-    @pass_context
-    def ngettext(__context, __singular: str, __plural: str, __num: int, **variables):
+    @pass_eval_context
+    def ngettext(__eval_ctx, __singular: str, __plural: str, __num: int, **variables):
         variables.setdefault("num", __num)
-        return _escaped(__context, t.ngettext(__singular, __plural, __num)) % variables
+        return _escaped(__eval_ctx, t.ngettext(__singular, __plural, __num)) % variables
     return ngettext
 
 
 def _jinja_pgettext(t: gettext_module.NullTranslations):
-    @pass_context
-    def pgettext(__context, __message_context: str, __string: str, **variables):
-        return _escaped(__context, t.pgettext(__message_context, __string)) % variables
+    @pass_eval_context
+    def pgettext(__eval_ctx, __message_context: str, __string: str, **variables):
+        return _escaped(__eval_ctx, t.pgettext(__message_context, __string)) % variables
     return pgettext
 
 
 def _jinja_npgettext(t: gettext_module.NullTranslations):
-    @pass_context
-    def npgettext(__context, __message_context: str, __singular: str, __plural: str, __num: int, **variables):
+    @pass_eval_context
+    def npgettext(__eval_ctx, __message_context: str, __singular: str, __plural: str, __num: int, **variables):
         variables.setdefault("num", __num)
-        return _escaped(__context, t.npgettext(__message_context, __singular, __plural, __num)) % variables
+        return _escaped(__eval_ctx, t.npgettext(__message_context, __singular, __plural, __num)) % variables
     return npgettext
 
 
@@ -137,7 +143,9 @@ def _jinja_npgettext(t: gettext_module.NullTranslations):
 def jinja_callables(lang: str) -> dict:
     """What a template's `{% trans %}` and `_()` call, in this language (passed in its context)."""
     t = translations(lang)
-    return {"gettext": _jinja_gettext(t), "ngettext": _jinja_ngettext(t), "pgettext": _jinja_pgettext(t),
+    gettext = _jinja_gettext(t)
+    # `_` too: the i18n extension's own `_` is a pass_context alias that calls `gettext`
+    return {"gettext": gettext, "_": gettext, "ngettext": _jinja_ngettext(t), "pgettext": _jinja_pgettext(t),
             "npgettext": _jinja_npgettext(t)}
 
 
