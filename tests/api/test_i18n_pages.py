@@ -332,3 +332,21 @@ def test_what_a_form_answers_speaks_one_language_and_shows_no_code(everything, c
             if wrong := problems(answer.text, lang):
                 found[f"{lang} {name}"] = sorted(set(wrong))
     assert not found, "\n".join(f"{page}: {wrong}" for page, wrong in found.items())
+
+
+def test_a_bank_account_the_merchant_added_is_shown_as_their_data(engine, client):
+    """Its name ("เงินฝากธนาคาร SCB …", "Bank SCB …") is what they typed, not ours: on the trial balance
+    in Thai it is marked as their data, so neither the checker nor a screen reader takes "SCB" for
+    an untranslated word of ours; the chart's own accounts stay words of the catalogue."""
+    from shopledger.services import company, payment_accounts
+
+    code = payment_accounts.add_bank_account(engine, "SCB", "987-6-54321-0")["added"]
+    company.update_settings(engine, payment_accounts={"promptpay": code})
+    take_orders(engine, [Incoming("PP-1", "PP-1", make_order_dict(external_id="PP-1", payment_method="promptpay"))],
+                source="shop", actor="test")
+    for lang in ("th", "en"):
+        page = client.get(f"/trial-balance?lang={lang}").text
+        assert code in page and not problems(page, lang), problems(page, lang)
+        marked = lxml.html.document_fromstring(page).xpath("//bdi[@data-user]/text()")
+        assert any("SCB 987-6-54321-0" in text for text in marked), marked
+        assert "SCB" not in shown_text(page)

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from shopledger.domain.limits import MAX_DOCUMENT_IMAGE
-from shopledger.services import company, document_images, payment_accounts, products, sources, tokens
+from shopledger.services import company, document_images, payment_accounts, products, sources, stock_levels, tokens
 from shopledger.services.reports import statements
 from tests.api.conftest import form, sign_in, take
 from tests.builders import make_order_dict
@@ -96,7 +96,7 @@ def test_a_logo_is_uploaded_checked_shown_and_removed(client, engine):
         assert refused.status_code == 422 and "not a PNG or JPEG image that opens" in refused.text, name
         assert document_images.image_of(engine, "logo") == ("image/png", logo)
     assert client.post("/settings/images/logo/remove", data=form(client)).status_code == 200
-    assert document_images.images_shown(engine)["logo"] is None
+    assert document_images.images_shown(engine)["logo"] is None and stock_levels.default_level(engine) is None
 
 
 def test_payment_accounts_added_changed_disabled_and_chosen(client, engine):
@@ -165,6 +165,34 @@ def test_low_stock_levels_per_product_and_for_those_without(client, engine):
     assert client.post("/settings/low-stock/product", data=form(client, sku="NOPE", level="1")).status_code == 404
 
 
+def test_a_default_low_stock_level_is_given_to_products_created_later(client, engine):
+    """Set on /settings/low-stock; a product added on its page, by the service the CLI and API use,
+    or created by an imported order naming an unknown SKU gets it; products already there keep
+    theirs, a level typed on the product wins, and an empty default gives none again."""
+    products.add_product(engine, "OLD-1", "เก่า", "100")
+    answer = client.post("/settings/low-stock/default", data=form(client, level="4"), follow_redirects=False)
+    assert answer.headers["location"] == "/settings/low-stock?done=default"
+    assert stock_levels.default_level(engine) == 4
+    page = client.get("/settings/low-stock?done=default&lang=en").text
+    assert 'id="default-level-input" name="level" value="4"' in page and "New products will get this level." in page
+    assert 'value="4"' in client.get("/stock/product?lang=en").text  # the new-product form shows it
+    client.post("/stock/product", data=form(client, sku="NEW-1", name="ใหม่", price="50"))
+    client.post("/stock/product", data=form(client, sku="NEW-2", name="ใหม่ 2", price="50", low_stock_at="9"))
+    products.add_product(engine, "NEW-3", "ใหม่ 3", "50")
+    take(engine, make_order_dict(external_id="U-1"))  # HONEY-1L and COMB-200 are not products yet
+    levels = {p["sku"]: p["low_stock_at"] for p in products.stock_levels(engine)}
+    assert levels == {"OLD-1": None, "NEW-1": 4, "NEW-2": 9, "NEW-3": 4, "HONEY-1L": 4, "COMB-200": 4}, levels
+    client.post("/stock/product", data=form(client, sku="NEW-2", name="ใหม่ 2", price="60"))  # an edit keeps 9
+    assert {p["sku"]: p["low_stock_at"] for p in products.stock_levels(engine)}["NEW-2"] == 9
+    bad = client.post("/settings/low-stock/default?lang=en", data=form(client, level="a few"))
+    assert bad.status_code == 422 and "a whole number, 0 or more" in bad.text and 'value="a few"' in bad.text
+    assert stock_levels.default_level(engine) == 4
+    client.post("/settings/low-stock/default", data=form(client, level=""))
+    assert stock_levels.default_level(engine) is None
+    products.add_product(engine, "NEW-4", "ใหม่ 4", "50")
+    assert {p["sku"]: p["low_stock_at"] for p in products.stock_levels(engine)}["NEW-4"] is None
+
+
 def test_a_source_added_changed_and_its_import_button_goes_to_the_live_run(client, engine, queued_runs):
     answer = client.post("/sources?lang=en", data=form(client, name="line-shop", kind="shop-api",
                                                        base_url="https://shop.example/api", token="s3cret",
@@ -203,6 +231,7 @@ FORMS = {"/settings/company": {"name": "x"}, "/settings/vat-rate": {"rate": "7",
          "/settings/payments/banks/111201/disable": {}, "/settings/payments/methods": {"method_cash": "111201"},
          "/settings/stuck": {"wait_unpaid_after": "1", "unit_unpaid_after": "d"},
          "/settings/low-stock/product": {"sku": "TEA-1", "level": "1"}, "/settings/low-stock/fill": {"level": "1"},
+         "/settings/low-stock/default": {"level": "1"},
          "/settings/images/logo/remove": {}, "/settings/tokens": {"name": "x"},
          "/sources": {"name": "x", "kind": "shop-api", "base_url": "https://x.example", "token": "t"}}
 

@@ -15,7 +15,7 @@ from shopledger.adapters.db import shop_reads, stock_repo
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.books_repo import LedgerBatch
 from shopledger.adapters.db.engine import reading, writing
-from shopledger.adapters.db.settings_repo import load_policy
+from shopledger.adapters.db.settings_repo import default_low_stock_level, load_policy
 from shopledger.domain.clock import BANGKOK, business_date, refuse_backdate, utc_now
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.limits import (
@@ -40,7 +40,8 @@ def money(value: object, field: str, limit: Decimal = MAX_AMOUNT) -> Decimal:
 
 def add_product(engine: Engine, sku: str, name: str, price: object, cost: object | None = None,
                 low_stock_at: int | None = None, now: datetime | None = None) -> dict:
-    """Add a product or update one; a cost or low-stock level left out keeps what is stored."""
+    """Add a product or update one; a cost or low-stock level left out keeps what is stored (a new
+    product gets the settings' default level, if one is set)."""
     sku, name = (sku or "").strip(), (name or "").strip()
     if not sku or not name:
         raise DomainError("invalid_product", "a product needs a SKU and a name")
@@ -52,8 +53,8 @@ def add_product(engine: Engine, sku: str, name: str, price: object, cost: object
     cost_ = None if cost is None else money(cost, "cost")
     with writing(engine) as conn:
         stored = stock_repo.products_by_sku(conn, [sku]).get(sku)
-        if low_stock_at is None and stored is not None:
-            low_stock_at = stored.low_stock_at
+        if low_stock_at is None:
+            low_stock_at = stored.low_stock_at if stored is not None else default_low_stock_level(conn)
         stock_repo.save_product(conn, sku, name, price_, cost_, low_stock_at, now or utc_now())
         if stored is not None and stored.low_stock_at != low_stock_at:
             stock_repo.restamp_low_since(conn, sku)

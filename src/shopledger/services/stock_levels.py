@@ -1,13 +1,14 @@
-"""Low-stock levels from the settings: one product's level set or cleared, and one level given
-at once to every product that has none. A product is low when what is available is at or
+"""Low-stock levels from the settings: one product's level set or cleared, one level given
+at once to every product that has none, and the default level a product gets when it is created
+(by hand, by the API or from an order naming an unknown SKU: stock_repo.create_products). A product is low when what is available is at or
 below its level (domain/stock/alerts.py); when the level changes, since when it has been low is
 worked out again from its movements, as for a level changed on the product's own page."""
 from __future__ import annotations
 
 from sqlalchemy import Engine, update
 
-from shopledger.adapters.db import stock_repo, tables as t
-from shopledger.adapters.db.engine import writing
+from shopledger.adapters.db import settings_repo, stock_repo, tables as t
+from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.limits import MAX_STOCK, quantity_problem
 
@@ -34,6 +35,20 @@ def give_level_to_products_without_one(engine: Engine, level: int) -> int:
         if given:
             stock_repo.fill_in_alert_times(conn)  # those now low: since when, from their movements
     return given
+
+
+def default_level(engine: Engine) -> int | None:
+    """The level new products get; None: they get none."""
+    with reading(engine) as conn:
+        return settings_repo.default_low_stock_level(conn)
+
+
+def set_default_level(engine: Engine, level: int | None) -> int | None:
+    """The level products created from now on get (products already there keep theirs); None: none."""
+    _check(level)
+    with writing(engine) as conn:
+        settings_repo.write_settings(conn, {settings_repo.DEFAULT_LOW_STOCK: level})
+    return level
 
 
 def _check(level: int | None) -> None:

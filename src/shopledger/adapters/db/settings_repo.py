@@ -38,6 +38,16 @@ def write_settings(conn: Connection, values: dict) -> None:
     upsert(conn, t.settings, [{"key": k, "value": v} for k, v in values.items()], ["key"], ["value"])
 
 
+# The low-stock level a product gets when it is created without one (by hand, by the API, or
+# when an order names a SKU that is not a product yet); no value: such products get none.
+DEFAULT_LOW_STOCK = "default_low_stock_at"
+
+
+def default_low_stock_level(conn: Connection) -> int | None:
+    value = conn.execute(select(t.settings.c.value).where(t.settings.c.key == DEFAULT_LOW_STOCK)).scalar()
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def load_policy(conn: Connection) -> BooksPolicy:
     values = read_settings(conn)
     rates = tuple(VatRate(Decimal(r.rate), r.starts_on) for r in conn.execute(select(t.vat_rates)))

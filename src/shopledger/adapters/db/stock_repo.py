@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, bindparam, case, func, null, select, update
 
-from shopledger.adapters.db import tables as t
+from shopledger.adapters.db import settings_repo, tables as t
 from shopledger.adapters.db.bulk import BulkInsert
 from shopledger.adapters.db.shop_reads import available_fell_at
 from shopledger.adapters.db.types import UtcDateTime
@@ -43,7 +43,11 @@ def movements_by_order(conn: Connection, order_ids: list[int]) -> dict[int, list
 
 
 def create_products(conn: Connection, rows: list[dict], now: datetime) -> None:
-    """New products with no stock (an unknown SKU on an order is created so nothing is lost)."""
+    """New products with no stock (an unknown SKU on an order is created so nothing is lost); a
+    row without a low_stock_at gets the settings' default level (settings_repo.DEFAULT_LOW_STOCK)."""
+    if any("low_stock_at" not in r for r in rows):
+        level = settings_repo.default_low_stock_level(conn)
+        rows = [r if "low_stock_at" in r else r | {"low_stock_at": level} for r in rows]
     insert_ignoring_duplicates(conn, t.products, [
         {"sku": r["sku"], "name": r.get("name") or r["sku"], "price": r.get("price") or ZERO,
          "cost": r.get("cost") or ZERO, "low_stock_at": r.get("low_stock_at"), "on_hand": 0, "reserved": 0,

@@ -1,6 +1,7 @@
 """Settings of the running shop: the accounts money is received into (bank accounts added,
 changed, disabled; where each payment method lands), the stuck-order rules' waits, and the
-low-stock levels (per product, and one level given to every product without one).
+low-stock levels (per product, one level given to every product without one, and the level new
+products get).
 
 Read by an accountant (settings.read), changed by an admin (settings.change), through the
 services the CLI and the API use: services/payment_accounts.py, company.update_settings (payment
@@ -43,7 +44,8 @@ OTHER_PROBLEM = N_("That could not be done.")
 DONE = {"methods": N_("Where the payment methods land was saved."), "added": N_("The bank account was added."),
         "changed": N_("The bank account was saved."), "disabled": N_("The bank account was disabled."),
         "enabled": N_("The bank account was enabled."), "stuck": N_("The stuck-order rules were saved."),
-        "level": N_("The low-stock level was saved."), "filled": N_("The products without a level got one.")}
+        "level": N_("The low-stock level was saved."), "filled": N_("The products without a level got one."),
+        "default": N_("New products will get this level.")}
 UNITS = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
 RULE_OF = {setting: code for code, setting in SETTING_OF.items()}
 
@@ -184,6 +186,7 @@ def _low_stock(request: Request, engine: Engine, offset: int, *, done: str = "",
     return templates.TemplateResponse(request, "settings_low_stock.html", {
         "nav": "settings", "products": found.items, "total": found.total, "offset": offset,
         "page_size": pages.PAGE_SIZE, "has_next": offset + len(found.items) < found.total, "count": len(found.items),
+        "default_level": stock_levels.default_level(engine),
         "typed": typed or {}, "done": DONE.get(done), "problem": _problem(problem) if problem else None},
         status_code=status)
 
@@ -227,3 +230,15 @@ def fill_levels(request: Request, level: str = Form("", max_length=20), engine: 
     except DomainError as error:
         return _low_stock(request, engine, 0, problem=error.code, typed={"fill": level}, status=422)
     return _redirect("/settings/low-stock", "filled")
+
+
+@router.post("/settings/low-stock/default", dependencies=[Depends(CHANGE)])
+def save_default_level(request: Request, level: str = Form("", max_length=20), engine: Engine = Depends(engine_of)):
+    """The level products get when they are created without one; empty: none."""
+    if not _same_site(request):
+        return _refused(request)
+    try:
+        stock_levels.set_default_level(engine, _level(level))
+    except DomainError as error:
+        return _low_stock(request, engine, 0, problem=error.code, typed={"default": level}, status=422)
+    return _redirect("/settings/low-stock", "default")

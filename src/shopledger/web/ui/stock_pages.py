@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.limits import MAX_SEARCH
 from shopledger.domain.orders.search import fold
-from shopledger.services import listing, products
+from shopledger.services import listing, products, stock_levels
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.i18n import N_
@@ -66,6 +66,7 @@ def _product_page(request: Request, engine: Engine, sku: str, done: str, problem
             return _not_found(request, "product", sku)
     return templates.TemplateResponse(request, "stock_product.html", {
         "nav": "stock", "p": product, "moves": moves, "done": DONE.get(done),
+        "default_level": None if product else stock_levels.default_level(engine),  # a new product's, shown
         "problem": PROBLEMS.get(problem, OTHER_PROBLEM) if problem else None})
 
 

@@ -208,8 +208,11 @@ def carrier_name(tr: Translator, code_or_name: object, name: object = None) -> o
     return data(name or code_or_name)
 
 
-def account_name(tr: Translator, code: str, name_th: str = "", name_en: str = "") -> str:
-    """An account's name: the catalogue's for the chart's accounts, else the names it was stored with."""
+def account_name(tr: Translator, code: str, name_th: str = "", name_en: str = "") -> object:
+    """An account's name: the catalogue's for the chart's accounts, else the names it was stored
+    with (a bank account the merchant added: "SCB 123-4…"), marked as their data."""
+    from shopledger.web.ui.messages import data
+
     if code in ACCOUNT:
         return tr(ACCOUNT[code])
-    return (name_th if tr.lang == "th" else name_en) or name_en or name_th or code
+    return data((name_th if tr.lang == "th" else name_en) or name_en or name_th or code)
