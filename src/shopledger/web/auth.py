@@ -83,7 +83,7 @@ def api_needs(*capabilities: str) -> Callable[..., Caller]:
     """A dependency: the caller, if their role has one of these capabilities; else 403."""
     wanted = _checked(capabilities)
 
-    def needs(caller: Caller = Depends(authorize)) -> Caller:
+    async def needs(caller: Caller = Depends(authorize)) -> Caller:  # async: no worker thread for a check
         if not any(caller.may(c) for c in wanted):
             raise forbidden(caller.role, wanted)
         return caller
@@ -99,7 +99,7 @@ def forbidden(role: str, capabilities: tuple[str, ...]) -> WebProblem:
     return problem
 
 
-def guard_api(request: Request, caller: Caller = Depends(authorize)) -> Caller:
+async def guard_api(request: Request, caller: Caller = Depends(authorize)) -> Caller:
     """The API router's own check: a caller, and a route that declares what it needs."""
     _declared_or_refused(request)
     return caller
@@ -141,7 +141,7 @@ def page_needs(*capabilities: str) -> Callable[..., Person]:
     """A dependency for a page or a form: the signed-in person, if their role has one of these."""
     wanted = _checked(capabilities)
 
-    def needs(person: Person = Depends(page_csrf)) -> Person:
+    async def needs(person: Person = Depends(page_csrf)) -> Person:
         if not any(roles.may(person.role, c) for c in wanted):
             raise NotAllowed(person.role, wanted)
         return person
@@ -150,13 +150,13 @@ def page_needs(*capabilities: str) -> Callable[..., Person]:
     return needs
 
 
-def guard_page(request: Request, person: Person = Depends(page_csrf)) -> Person:
+async def guard_page(request: Request, person: Person = Depends(page_csrf)) -> Person:
     """A pages router's own check: signed in, CSRF for changes, and a route that declares its need."""
     _declared_or_refused(request, person.role)
     return person
 
 
-def open_to_all() -> None:
+async def open_to_all() -> None:
     """Marks a route served without a session or a token (sign-in, health, signed webhooks)."""
 
 

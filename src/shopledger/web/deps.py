@@ -9,7 +9,8 @@ from sqlalchemy import Connection, Engine
 from shopledger.adapters.db.engine import reading
 
 
-def engine_of(request: Request) -> Engine:
+async def engine_of(request: Request) -> Engine:
+    # async: FastAPI runs a plain `def` dependency on a worker thread, a hand-over each way per request
     return request.app.state.engine
 
 

@@ -26,9 +26,9 @@ class Page:
     offset: int
 
 
-def page(limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="at most this many items"),
+async def page(limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="at most this many items"),
          offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many items first")) -> Page:
-    return Page(limit, offset)
+    return Page(limit, offset)  # async: a plain `def` dependency would be run on a worker thread
 
 
 def paged(listed: Listed, paging: Page, request: Request, response: Response) -> list[dict]:
