@@ -1,5 +1,5 @@
 """Shipping and COD: orders to ship (tick and ship, or print their packing slips and address
-labels: A4 and 100x150 mm by CSS @page), COD money couriers hold by age, and a courier's payout
+labels: A4 sheets and 100x150 mm by CSS @page), COD money couriers hold by age, and a courier's payout
 statement uploaded and shown row by row: what was matched and booked, what not and why
 (services/cod.py). The page needs `shipping.change` or `cod.read`; slips `orders.read`; a
 statement `cod.change`."""
@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from shopledger.domain.errors import DomainError, NotFound
 from shopledger.domain.shipping.carriers import KNOWN_CARRIERS
-from shopledger.services import cod, order_views
+from shopledger.services import cod, company, order_views
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of
 from shopledger.web.i18n import N_
@@ -23,6 +23,7 @@ from shopledger.web.ui.pages import PAGE_SIZE, _refused, _same_site, templates
 
 MAX_STATEMENT = 5_000_000
 MAX_SLIPS = 200
+SLIP_SIZES = ("a4", "label", "sheet")  # packing slips; a label a page; labels on A4 sheets
 MISMATCH = {
     "unreadable_row": N_("The row could not be read."),
     "duplicate_row": N_("The same parcel is on the statement twice."),
@@ -45,7 +46,8 @@ def shipping_page(request: Request, engine: Engine = Depends(engine_of)):
 
 @router.post("/shipping/slips", dependencies=[Depends(page_needs("orders.read"))])
 async def slips(request: Request, engine: Engine = Depends(engine_of)):
-    """Packing slips (A4) or address labels (100x150 mm) for the ticked orders, to print."""
+    """Packing slips (A4, a tick box a line) or address labels (sender, recipient, phone, COD amount,
+    tracking number), one 100x150 mm label a page or several on an A4 sheet, for the ticked orders."""
     if not _same_site(request):
         return _refused(request)
     form = await request.form()
@@ -56,8 +58,9 @@ async def slips(request: Request, engine: Engine = Depends(engine_of)):
             found.append(order_views.order_detail(engine, source, external_id))
         except NotFound:
             continue
-    size = "label" if form.get("size") == "label" else "a4"
-    return templates.TemplateResponse(request, "slips.html", {"nav": "shipping", "orders": found, "size": size})
+    size = str(form.get("size")) if form.get("size") in SLIP_SIZES else "a4"
+    return templates.TemplateResponse(request, "slips.html", {"nav": "shipping", "orders": found, "size": size,
+                                                              "sender": company.show_settings(engine)["company"]})
 
 
 @router.post("/shipping/cod-statement")
