@@ -37,6 +37,8 @@ def test_each_role_sees_only_its_parts(app, engine, shop):
             assert page.status_code == 200
             assert ('id="sales"' in page.text) == sales and ('id="stuck"' in page.text) == alerts
             assert 'id="waiting"' in page.text
+            # the day's sales to a clerk, no other report (web.md: "not reports beyond the day's sales")
+            assert ("This month" in page.text) == (role == "accountant")
 
 
 def test_the_document_list_moved_to_documents_and_old_links_follow(client, shop):
