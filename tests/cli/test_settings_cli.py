@@ -61,3 +61,14 @@ def test_a_bank_account_added_pointed_at_disabled_and_low_stock_levels_given(cli
     cli("product", "add", "TEA-1", "--name", "ชา", "--price", "10")
     assert "1 product(s) got the low-stock level 3" in cli("settings", "low-stock", "--level", "3").output
     assert "0 product(s)" in cli("settings", "low-stock", "--level", "5").output  # it has its own now
+
+
+def test_the_level_new_products_get(cli):
+    cli("product", "add", "OLD-1", "--name", "เก่า", "--price", "10")
+    said = cli("settings", "low-stock", "--level", "4", "--for-new-products").output
+    assert "new products get the low-stock level 4" in said
+    cli("product", "add", "NEW-1", "--name", "ใหม่", "--price", "10")
+    levels = {p["sku"]: p["low_stock_at"] for p in json.loads(cli("stock", "--json").stdout)}
+    assert levels == {"OLD-1": None, "NEW-1": 4}
+    assert "no level" in cli("settings", "low-stock", "--level", "-1", "--for-new-products").output
+    assert "invalid_level" in cli("settings", "low-stock", "--level", "-2", "--for-new-products", code=2).output

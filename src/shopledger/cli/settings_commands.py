@@ -142,7 +142,13 @@ def bank_account(code: Optional[str] = typer.Argument(None, help="111202...: cha
 
 @settings_app.command("low-stock")
 @domain_errors
-def low_stock(level: int = typer.Option(..., "--level", help="given to every product that has no level")) -> None:
+def low_stock(level: int = typer.Option(..., "--level", help="given to every product that has no level"),
+              for_new: bool = typer.Option(False, "--for-new-products",
+                                           help="instead: the level products created from now on get (-1: none)")) -> None:
     """One low-stock level for every product without its own (a product's own: `product add --low-stock-at`)."""
+    if for_new:
+        kept = stock_levels.set_default_level(default_engine(), None if level == -1 else level)
+        typer.echo(f"new products get the low-stock level {kept}" if kept is not None else "new products get no level")
+        return
     given = stock_levels.give_level_to_products_without_one(default_engine(), level)
     typer.echo(f"{given} product(s) got the low-stock level {level}")
