@@ -344,9 +344,10 @@ def test_a_bank_account_the_merchant_added_is_shown_as_their_data(engine, client
     company.update_settings(engine, payment_accounts={"promptpay": code})
     take_orders(engine, [Incoming("PP-1", "PP-1", make_order_dict(external_id="PP-1", payment_method="promptpay"))],
                 source="shop", actor="test")
-    for lang in ("th", "en"):
-        page = client.get(f"/trial-balance?lang={lang}").text
-        assert code in page and not problems(page, lang), problems(page, lang)
+    # the journal and the order's entries name it too (not its code twice)
+    for path, lang in [(p, lang) for p in ("/trial-balance", "/journal", "/orders/shop/PP-1") for lang in ("th", "en")]:
+        page = client.get(f"{path}?lang={lang}").text
+        assert code in page and not problems(page, lang), (path, problems(page, lang))
         marked = lxml.html.document_fromstring(page).xpath("//bdi[@data-user]/text()")
-        assert any("SCB 987-6-54321-0" in text for text in marked), marked
-        assert "SCB" not in shown_text(page)
+        assert any("SCB 987-6-54321-0" in text for text in marked), (path, marked)
+        assert "SCB" not in shown_text(page) and f"{code}</code> <bdi data-user>{code}<" not in page

@@ -46,6 +46,16 @@ def receiving_accounts(engine: Engine) -> dict:
     return {"accounts": accounts, "methods": methods}
 
 
+def added_account_names(engine: Engine) -> dict[str, tuple[str, str]]:
+    """{code: (name_th, name_en)} of the bank accounts the merchant added (not the chart's own), for
+    pages that show entry lines by code alone (a handful of rows)."""
+    own = {a.code for a in chart.DEFAULT_CHART}
+    with reading(engine) as conn:
+        rows = conn.execute(select(t.accounts.c.code, t.accounts.c.name_th, t.accounts.c.name_en)
+                            .where(t.accounts.c.code.like(BANK_PREFIX + "%"))).all()
+    return {r.code: (r.name_th, r.name_en) for r in rows if r.code not in own}
+
+
 def add_bank_account(engine: Engine, bank: str, number: str, holder: str = "") -> dict:
     """A new bank account of the chart (the next free 1112xx), named after its bank and number."""
     bank, number, holder = _checked(bank, number, holder)

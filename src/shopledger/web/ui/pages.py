@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine
 
 from shopledger.adapters.db import reads, sendings_repo
 from shopledger.domain.errors import NotFound
-from shopledger.services import alerts, listing, order_views
+from shopledger.services import alerts, listing, order_views, payment_accounts
 from shopledger.services.listing import Page as Listed
 from shopledger.web.auth import guard_page, page_needs
 from shopledger.web.deps import engine_of, read_conn
@@ -51,8 +51,9 @@ def document_page(request: Request, number: str, conn: Connection = Depends(read
 @router.get("/journal", dependencies=[Depends(page_needs("reports.read"))])
 def journal_page(request: Request, offset: int = Query(0, ge=0), engine: Engine = Depends(engine_of)):
     found = listing.entries(engine, PAGE_SIZE, offset)
-    return templates.TemplateResponse(request, "journal.html", {"nav": "journal", "entries": found.items}
-                                      | _paged(found, offset))
+    return templates.TemplateResponse(request, "journal.html", {
+        "nav": "journal", "entries": found.items, "added_accounts": payment_accounts.added_account_names(engine)}
+        | _paged(found, offset))
 
 
 @router.get("/trial-balance", dependencies=[Depends(page_needs("reports.read"))])
@@ -85,7 +86,9 @@ def order_page(request: Request, source: str, external_id: str, engine: Engine =
         order = order_views.order_detail(engine, source, external_id)
     except NotFound:
         return _not_found(request, "order", f"{source}:{external_id}")
-    return templates.TemplateResponse(request, "order.html", {"nav": "orders", "o": order, "data": order["data"]})
+    return templates.TemplateResponse(request, "order.html", {
+        "nav": "orders", "o": order, "data": order["data"],
+        "added_accounts": payment_accounts.added_account_names(engine) if order["entries"] else {}})
 
 
 @router.get("/alerts", dependencies=[Depends(page_needs("alerts.read"))])

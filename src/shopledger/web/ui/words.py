@@ -208,11 +208,14 @@ def carrier_name(tr: Translator, code_or_name: object, name: object = None) -> o
     return data(name or code_or_name)
 
 
-def account_name(tr: Translator, code: str, name_th: str = "", name_en: str = "") -> object:
+def account_name(tr: Translator, code: str, name_th: str = "", name_en: str = "", names: dict | None = None) -> object:
     """An account's name: the catalogue's for the chart's accounts, else the names it was stored
-    with (a bank account the merchant added: "SCB 123-4…"), marked as their data."""
+    with (a bank account the merchant added: "SCB 123-4…"; given, or found in `names`: code ->
+    (th, en)), marked as their data."""
     from shopledger.web.ui.messages import data
 
     if code in ACCOUNT:
         return tr(ACCOUNT[code])
+    if names and code in names and not (name_th or name_en):
+        name_th, name_en = names[code]
     return data((name_th if tr.lang == "th" else name_en) or name_en or name_th or code)
