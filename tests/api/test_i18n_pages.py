@@ -9,6 +9,7 @@ is not on the short list below, or when an English page shows Thai.
 """
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timezone
 
@@ -351,3 +352,9 @@ def test_a_bank_account_the_merchant_added_is_shown_as_their_data(engine, client
         marked = lxml.html.document_fromstring(page).xpath("//bdi[@data-user]/text()")
         assert any("SCB 987-6-54321-0" in text for text in marked), (path, marked)
         assert "SCB" not in shown_text(page) and f"{code}</code> <bdi data-user>{code}<" not in page
+    from tests.api.conftest import form
+
+    preview = client.post("/import/preview?lang=th", data=form(client), files={"file": (
+        "orders.json", json.dumps([make_order_dict(external_id="PP-2", payment_method="promptpay")]).encode(),
+        "application/json")}).text
+    assert "SCB 987-6-54321-0</bdi>" in preview and not problems(preview, "th"), problems(preview, "th")

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from shopledger.adapters.connectors.files import UnreadableFile, read_orders
 from shopledger.config import get_settings
 from shopledger.domain.errors import NotFound
-from shopledger.services import sources
+from shopledger.services import payment_accounts, sources
 from shopledger.services.intake import take_orders
 from shopledger.services.preview import books_fingerprint, preview_orders
 from shopledger.services.sync_runs import get_run, pace
@@ -103,7 +103,8 @@ def _previewed(request: Request, engine: Engine, token: str, path: Path, changed
         held_uploads.let_go(token)
         return _import_page(request, engine, unreadable=True, filename=path.name)
     return templates.TemplateResponse(request, "import_preview.html", {
-        "nav": "import", "preview": preview, "token": token, "filename": path.name, "changed": changed})
+        "nav": "import", "preview": preview, "token": token, "filename": path.name, "changed": changed,
+        "added_accounts": payment_accounts.added_account_names(engine)})
 
 
 def _import_page(request: Request, engine: Engine, **shown):
