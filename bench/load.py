@@ -1,7 +1,7 @@
 """Load benchmark: `shopledger serve` under 1, 10 and 50 concurrent clients on a mix of reads.
 
     .venv/bin/python bench/load.py [--db URL] [--clients 1,10,50] [--seconds 20] [--max-requests 4000]
-        [--web-workers N]
+        [--web-workers N] [--each SECONDS]
 
 Starts the real server (`shopledger serve`, its job worker off) on a free port of 127.0.0.1
 against a database: by default the 300,000-order SQLite database bench/lists.py builds and keeps
@@ -11,6 +11,7 @@ admin who signs in are made for the run. Then, for each number of clients, that 
 round the mix below, for --seconds or until --max-requests were answered in all; it prints
 requests/s and the p50/p95/p99 latency, the errors and the 5xx of each level, and the p99 of each
 request of the mix at the highest level. Done when, at 50 clients, p99 < 500 ms and no 5xx.
+With --each, it first measures the server's CPU per request of each request of the mix alone.
 Only loopback addresses are used. Not a test: run it by hand.
 """
 from __future__ import annotations
@@ -50,6 +51,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="per level (default 20)")
     parser.add_argument("--max-requests", type=int, default=4000, help="per level at most (default 4000)")
     parser.add_argument("--web-workers", type=int, help="SHOPLEDGER_WEB_WORKERS for the server (default: its own)")
+    parser.add_argument("--each", type=float, metavar="SECONDS",
+                        help="first, each request of the mix alone (4 clients) for SECONDS: the server's CPU per request")
     args = parser.parse_args()
 
     url = args.db or _lists_database()
@@ -71,6 +74,8 @@ def main() -> int:
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_until_up(port, server)
+        if args.each:
+            _each(port, server, mix, token, cookie, args.each)
         worst = 0.0
         for clients in [int(c) for c in args.clients.split(",")]:
             cpu_before, load = _tree_cpu(server.pid), os.getloadavg()[0]
@@ -85,6 +90,20 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def _each(port: int, server: subprocess.Popen, mix: list, token: str, cookie: str | None, seconds: float) -> None:
+    """The server's CPU per request of each request of the mix on its own (after a warm second):
+    what the mix's figure is made of, and much less disturbed by the rest of the machine than
+    the latencies."""
+    shown = []
+    for item in mix:
+        asyncio.run(_level(port, [item], token, cookie, 4, 1.0, 10_000))
+        before = _tree_cpu(server.pid)
+        result = asyncio.run(_level(port, [item], token, cookie, 4, seconds, 10_000))
+        answered = len(result["timings"])
+        shown.append(f"{item[0]} {(_tree_cpu(server.pid) - before) * 1000 / max(answered, 1):.1f}")
+    print("CPU ms a request, each alone (4 clients): " + ", ".join(shown))
 
 
 def _lists_database() -> str:
