@@ -57,6 +57,8 @@ MAX_NUMBER_DIGITS = 100  # in a JSON file; the JSON reader crashes past 4,300
 
 MAX_DOCUMENT_IMAGE = 1_000_000  # bytes of the logo or the signature printed on every document
 MAX_PDF_BATCH = 2_000  # documents in one batch PDF (a month, a day, a list): about 2 minutes to render
+MAX_ORDER_FILE_UPLOAD = 1_000_000_000  # bytes of an order file sent to Import Data (about a million orders)
+MAX_REQUEST_BYTES = 16_000_000  # bytes of any other request: a form, a logo, a COD statement, a JSON body
 MAX_PRINTED_ORDERS = 200  # orders ticked for one PDF of their documents: about half a minute to render
 
 NESTED_TOO_DEEPLY = f"nested too deeply (more than {MAX_DEPTH} levels of brackets)"

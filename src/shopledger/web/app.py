@@ -13,7 +13,7 @@ from shopledger.bootstrap import default_engine, load_connectors
 from shopledger.config import get_settings
 from shopledger.demo.shop_source import MOUNT_PATH
 from shopledger.demo_shop.mounted import demo_shop_app
-from shopledger.web import errors, i18n, security
+from shopledger.web import body_limit, errors, i18n, security
 from shopledger.web.api import (accounting, alerts, cod, documents, imports, journal, orders, orders_write, push, reports,
                                 shipping, settings, sources, stock, tokens)
 from shopledger.web.api.schemas import Health
@@ -41,6 +41,7 @@ def create_app(engine: Engine | None = None, enqueue_sync: Callable[[int], objec
     errors.install(app)
     i18n.install(app)  # pages in Thai or English: ?lang= remembered in a cookie (docs/i18n.md)
     security.install(app, [*settings.trusted_hosts(), *extra_hosts])
+    app.add_middleware(body_limit.BodyLimit)  # no body read past its bound (an order file large, the rest small)
     app.include_router(_api())
     app.include_router(push.router, prefix="/api/v1")  # signed by the shop, not by a bearer token
     app.add_api_route("/healthz", healthz, methods=["GET"], response_model=Health, tags=["health"],
@@ -93,7 +94,7 @@ def _demo_shop_file() -> Path:
 def _api() -> APIRouter:
     # Every route also declares the capability it needs (web/auth.py api_needs).
     api = APIRouter(prefix="/api/v1", dependencies=[Depends(guard_api)],
-                    responses=errors.problem_responses(400, 401, 403, 422, 500))
+                    responses=errors.problem_responses(400, 401, 403, 413, 422, 500))
     for router in API_ROUTERS:
         api.include_router(router)
     return api

@@ -32,7 +32,7 @@ PREVIEW_ORDERS = 1000  # orders a dry run details; the totals per account count 
 
 
 @router.post("", response_model=ImportPreview | ImportReport, summary="Import a file of orders",
-             responses=problem_responses(422))
+             responses=problem_responses(413, 422))
 def import_file(file: UploadFile = File(..., description="a .json, .ndjson, .jsonl, .csv or .xlsx file of orders"),
                 source: str = Form("import", pattern=f"^{SOURCE_NAME.pattern}$", description="the source orders are keyed by"),
                 dry_run: Annotated[QueryFlag, Query(description="say what the import would do and write nothing")] = False,

@@ -16,6 +16,8 @@ PAGES = {
     404: (N_("Page not found"), N_("There is nothing at this address. The link may be mistyped, or what it showed "
                                    "is gone.")),
     405: (N_("Not possible here"), N_("This page cannot be used this way. Go back and use its buttons and links.")),
+    413: (N_("Too large to send"), N_("What was sent is larger than this page takes. Send a smaller file, or split "
+                                      "it into several.")),
     422: (N_("Address not understood"), N_("The address holds a value this page cannot read. Check the link and try "
                                            "again.")),
     500: (N_("Something went wrong"), N_("Something went wrong on our side and it has been logged. Please try "
