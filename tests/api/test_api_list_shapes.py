@@ -3,34 +3,21 @@ way out (web/api/paging.paged_as); what they answer is byte for byte what valida
 have given: the model's fields in order, its defaults filled in, then the extras."""
 from __future__ import annotations
 
-import sys
-from datetime import datetime
-
 import pytest
 from pydantic import TypeAdapter
 
-from shopledger.domain import clock
 from shopledger.services import alerts, listing, order_views, products
 from shopledger.web.api.schemas import Alert, Document, OrderView
 from tests.api.conftest import CANCELLED, UNPAID, take
+from tests.api.test_api_paging import frozen_clock  # noqa: F401 - a fixture: one moment for every utc_now
 from tests.builders import make_order_dict
 
 pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def frozen_clock(monkeypatch) -> datetime:
-    real = clock.utc_now
-    moment = real()
-    for name, module in list(sys.modules.items()):
-        if name.startswith("shopledger.") and getattr(module, "utc_now", None) is real:
-            monkeypatch.setattr(module, "utc_now", lambda: moment)
-    return moment
-
-
-@pytest.fixture
 def varied(engine, books):
-    """Stuck and not, shipped, cancelled, an oversold and a low product: every optional field
+    """Stuck and not, shipped, cancelled, a product low on stock: every optional field
     both given and left out somewhere."""
     take(engine, make_order_dict(external_id="S-1", fulfillment_status="shipped",
                                  shipment={"carrier": "kerry", "tracking_number": "KER123"}),
