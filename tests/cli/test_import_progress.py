@@ -29,7 +29,7 @@ pytestmark = pytest.mark.db
 CLI = str(Path(sys.executable).parent / "shopledger")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 BAR = "━"
-ORDERS = 1200  # with batches of 100 (SHOPLEDGER_IMPORT_BATCH_SIZE): 12 steps, a few seconds
+ORDERS = 8000  # batches of 100 (SHOPLEDGER_IMPORT_BATCH_SIZE); long enough (a few seconds) for rich to draw 4 frames a second on a fast machine
 
 
 @pytest.fixture(scope="module")
