@@ -5,6 +5,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
     embedded_worker: bool = True
     # Processes `serve` answers with (one listening socket); unset: one per usable core.
     web_workers: int | None = None
+    # Threads each web process runs requests' work on at once (anyio's pool, 40 by default): more
+    # only share the GIL, and 40 requests sharing it finish together, late (bench/README.md).
+    web_threads: int = Field(default=8, ge=1, le=200)
     huey_url: str = ""  # empty: a SQLite file beside the database (embedded); redis://... at scale
     # Names the job queue in its storage, so two deployments (or test runs) can share one Redis.
     huey_name: str = "shopledger"

@@ -6,6 +6,9 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
 
 from shopledger.web.ui import formats
 
@@ -62,3 +65,12 @@ def test_a_documents_own_date_writes_the_thai_month_in_full():
 ])
 def test_a_length_of_time_from_the_catalogue(length, th, en):
     assert formats.duration(length, "th") == th and formats.duration(length, "en") == en
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+@given(amount=st.decimals(min_value=Decimal("-1000000000"), max_value=Decimal("1000000000"), places=4,
+                          allow_nan=False, allow_infinity=False))
+def test_money_writes_what_babel_would_in_the_pages_locale(lang, amount):
+    """money() formats with Python for speed; Babel's '#,##0.00' in the locale stays the reference."""
+    babel = format_decimal(abs(amount), format="#,##0.00", locale=formats.BABEL_LOCALES[lang], decimal_quantization=True)
+    assert formats.money(amount, lang) == ("-฿" if amount < 0 else "฿") + babel

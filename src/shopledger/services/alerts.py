@@ -21,7 +21,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine
 
-from shopledger.adapters.db import alerts_repo, settings_repo, shop_reads, stock_repo
+from shopledger.adapters.db import alerts_repo, kept_counts, settings_repo, shop_reads, stock_repo
 from shopledger.adapters.db.engine import reading, writing
 from shopledger.domain.clock import utc_now
 from shopledger.domain.errors import NotFound
@@ -63,13 +63,12 @@ def alert_groups(engine: Engine, now: datetime | None = None) -> list[dict]:
 
 def _segments(conn: Connection, now: datetime) -> list[Segment]:
     rules, failures = stuck_rules(conn), failed_syncs(conn)
-    products = shop_reads.product_rows(conn)
-    stock = _stock(conn, products)
+    stock, unknown = _product_alerts(conn)
     segments = [listed("company_not_set_up", _company(conn)), *stuck_segments(conn, rules, now, failures),
                 listed("sync_failed", _sync_failures(conn, rules, now, failures), "/sync-runs"),
                 *(listed(str(kind), [a for a in stock if a["kind"] == kind], "/stock") for kind in StockAlertKind
                   if kind is not StockAlertKind.UNKNOWN_SKU),
-                listed("unknown_sku", _unknown_skus(conn, products), "/stock"),
+                listed("unknown_sku", unknown, "/stock"),
                 *(_stored(conn, kind) for kind in STORED_KINDS)]
     return sorted(segments, key=lambda s: _ORDER.index(s.kind) if s.kind in _ORDER else len(_ORDER))
 
@@ -138,6 +137,19 @@ def _sync_failures(conn: Connection, rules: StuckRules, now: datetime, failures:
             found += [stuck_alert(row, r) for r in stuck_reasons(facts_of(row, 0, (why, when)), rules, now)
                       if r.kind == "sync_failed"]
     return found
+
+
+def _product_alerts(conn: Connection) -> tuple[list[dict], list[dict]]:
+    """Low stock, oversold and unknown SKUs: read from every product, so a list of alerts asked
+    for again a moment later (nothing written since, at most 2 s) uses what was found."""
+    def found() -> tuple[list[dict], list[dict]]:
+        products = shop_reads.product_rows(conn)
+        return _stock(conn, products), _unknown_skus(conn, products)
+
+    if not conn.info.get(kept_counts.READING):
+        return found()
+    stock, unknown = kept_counts.remembered(conn, ("product_alerts",), found)
+    return [dict(a) for a in stock], [dict(a) for a in unknown]
 
 
 def _stock(conn: Connection, products: list) -> list[dict]:

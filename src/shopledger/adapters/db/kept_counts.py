@@ -11,13 +11,16 @@ again when
 A count that depends on the moment (stuck orders: waiting since before now - threshold) is kept
 with the moments it was counted at and used only while each has moved forward by no more than
 KEPT_FOR: a kept count is never that of a moment further back than that. Inside a transaction
-that writes, nothing is kept or used (it must see its own writes).
+that writes, nothing is kept or used (it must see its own writes). While one request counts
+again a count that only grew old, the others take it as it was (never older than STALE_AT_MOST)
+rather than queue behind it; after a write in this process they wait for the new count.
 """
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,6 +29,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, event
 
 KEPT_FOR = 2.0  # seconds
+STALE_AT_MOST = 2 * KEPT_FOR  # while one request counts again, the others' answer is at most this old
 MOST_KEPT = 512  # filters per database; past that the oldest are let go (a search's count is its own)
 READING = "reading"  # Connection.info: a read-only transaction (engine.reading), whose commit writes nothing
 
@@ -60,8 +64,16 @@ def remembered(conn: Connection, key: Hashable, count: Callable[[], T], moments:
     if kept is not None:
         return kept.value
     # One request counts; those asking for the same count meanwhile wait for it rather than
-    # counting too (when a count runs out, every busy request of the process would).
-    with _counting(conn.engine, key):
+    # counting too (when a count runs out, every busy request of the process would) - unless
+    # the count only grew old (nothing written here since): they take it as it was, for at most
+    # STALE_AT_MOST, rather than all queue behind one count of hundreds of thousands of rows.
+    lock = _counting(conn.engine, key)
+    if not lock.acquire(blocking=False):
+        stale = _fresh(conn.engine, key, moments, within=STALE_AT_MOST)
+        if stale is not None:
+            return stale.value
+        lock.acquire()
+    with _held(lock):
         kept = _fresh(conn.engine, key, moments)
         if kept is not None:
             return kept.value
@@ -77,13 +89,21 @@ def remembered(conn: Connection, key: Hashable, count: Callable[[], T], moments:
         return value
 
 
-def _fresh(engine: Engine, key: Hashable, moments: tuple[datetime, ...]) -> _Kept | None:
+def _fresh(engine: Engine, key: Hashable, moments: tuple[datetime, ...], within: float = KEPT_FOR) -> _Kept | None:
     per_database = _kept.get(engine)
     kept = per_database.get(key) if per_database is not None else None
-    if (kept is not None and kept.generation == _generation and _clock() - kept.taken_at <= KEPT_FOR
-            and _moved_a_moment(kept.moments, moments)):
+    if (kept is not None and kept.generation == _generation and _clock() - kept.taken_at <= within
+            and _moved_a_moment(kept.moments, moments, within)):
         return kept
     return None
+
+
+@contextmanager
+def _held(lock: threading.Lock) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _counting(engine: Engine, key: Hashable) -> threading.Lock:
@@ -96,8 +116,8 @@ def _counting(engine: Engine, key: Hashable) -> threading.Lock:
         return per_database.setdefault(key, threading.Lock())
 
 
-def _moved_a_moment(then: tuple[datetime, ...], now: tuple[datetime, ...]) -> bool:
-    return len(then) == len(now) and all(0 <= (b - a).total_seconds() <= KEPT_FOR for a, b in zip(then, now))
+def _moved_a_moment(then: tuple[datetime, ...], now: tuple[datetime, ...], within: float = KEPT_FOR) -> bool:
+    return len(then) == len(now) and all(0 <= (b - a).total_seconds() <= within for a, b in zip(then, now))
 
 
 @event.listens_for(Engine, "commit")

@@ -1,11 +1,13 @@
 """The merchant's settings as the domain reads them (BooksPolicy), and their defaults."""
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
+from shopledger.adapters.db import kept_counts
 from shopledger.adapters.db import tables as t
 from shopledger.adapters.db.upsert import insert_ignoring_duplicates, upsert
 from shopledger.domain.accounting.chart import DEFAULT_CHART
@@ -30,8 +32,16 @@ def seed(conn: Connection) -> None:
 
 
 def read_settings(conn: Connection) -> dict:
-    stored = {row.key: row.value for row in conn.execute(select(t.settings))}
-    return DEFAULTS | stored
+    """Every setting. A plain read (a page, a list) may use what was read a moment ago (kept_counts:
+    until this process writes, at most 2 s); anything that may write reads them afresh, so a
+    document is never posted on settings another process has just changed."""
+    if not conn.info.get(kept_counts.READING):
+        return DEFAULTS | _stored(conn)
+    return copy.deepcopy(DEFAULTS | kept_counts.remembered(conn, ("settings",), lambda: _stored(conn)))
+
+
+def _stored(conn: Connection) -> dict:
+    return {row.key: row.value for row in conn.execute(select(t.settings))}
 
 
 def write_settings(conn: Connection, values: dict) -> None:

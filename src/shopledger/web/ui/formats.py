@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
@@ -26,8 +28,11 @@ THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มี�
                "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
 
 
-def _locale(lang: str) -> str:
-    return BABEL_LOCALES.get(lang, BABEL_LOCALES["th"])
+_LOCALES = {lang: Locale.parse(code) for lang, code in BABEL_LOCALES.items()}  # parsed once, not per figure
+
+
+def _locale(lang: str) -> Locale:
+    return _LOCALES.get(lang, _LOCALES["th"])
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -44,8 +49,16 @@ def money(value: object, lang: str = "th") -> str:
     amount = _decimal(value)
     if amount is None:
         return "" if value is None else str(value)
-    shown = format_decimal(abs(amount), format="#,##0.00", locale=_locale(lang), decimal_quantization=True)
-    return ("-฿" if amount < 0 else "฿") + shown
+    return ("-฿" if amount < 0 else "฿") + _amount(abs(amount), lang)
+
+
+def _amount(amount: Decimal, lang: str) -> str:
+    """Babel's '#,##0.00' in the page's locale; Thai and English group and point alike, so
+    Python's own formatting writes the same (tests/unit/test_formats.py holds them equal) at a
+    tenth of the cost: a list of fifty orders shows a hundred amounts."""
+    if lang in _LOCALES:
+        return f"{amount:,.2f}"
+    return format_decimal(amount, format="#,##0.00", locale=_locale(lang), decimal_quantization=True)
 
 
 def number(value: object, lang: str = "th") -> str:
@@ -74,6 +87,11 @@ def day(value: object, lang: str = "th") -> str:
     shown = _day(value)
     if shown is None:
         return ""
+    return _day_words(shown, lang)
+
+
+@lru_cache(maxsize=4096)  # a list's rows fall on few days
+def _day_words(shown: date, lang: str) -> str:
     if lang == "th":
         return f"{format_date(shown, 'd MMM', locale=_locale(lang))} {shown.year + BUDDHIST_ERA}"
     return format_date(shown, "d MMM y", locale=_locale(lang))
