@@ -32,6 +32,8 @@ PAGES = (
     ("home-th", "clerk", "/?lang=th", "th"),
     ("orders", "clerk", "/orders?lang=en", "en"),
     ("order", "clerk", "/orders/demo-import/HG-10051?lang=en", "en"),
+    ("new-order", "clerk", "/orders/new?lang=en", "en"),
+    ("document", "accountant", "/documents/RT-202611-00001?lang=en", "en"),
     ("trial-balance", "accountant", "/trial-balance?lang=en", "en"),
 )
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
