@@ -26,11 +26,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -38,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import cli, import_bench_orders, server_version  # noqa: E402
 
 PAGE = 50
 DEEP = 4_999 * PAGE  # page 5,000
@@ -57,7 +58,7 @@ def main() -> int:
     url = args.pg or f"sqlite:///{db}"
     env = os.environ | {"SHOPLEDGER_DATABASE_URL": url}
     print(f"shopledger list benchmark, {datetime.now().astimezone().isoformat(timespec='seconds')}")
-    print(f"python {platform.python_version()}, {_server(url)}, {os.cpu_count()} cpu(s); "
+    print(f"python {platform.python_version()}, {server_version(url)}, {os.cpu_count()} cpu(s); "
           f"pages of {PAGE}, page 5,000 = offset {DEEP:,}; median of {args.repeat}")
     if args.pg:
         _build_pg(args.pg, args.orders, args.seed, env, args.rebuild)
@@ -70,18 +71,6 @@ def main() -> int:
         _rest_and_pages(url, args.repeat)
     _streams(env)
     return 0
-
-
-def _server(url: str) -> str:
-    if url.startswith("sqlite"):
-        return f"sqlite {sqlite3.sqlite_version}"
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url.rsplit("/", 1)[0] + "/postgres")
-    with engine.connect() as conn:
-        version = conn.execute(text("SHOW server_version")).scalar()
-    engine.dispose()
-    return f"postgresql {version}"
 
 
 def _build(db: Path, n: int, seed: int, env: dict, rebuild: bool) -> None:
@@ -123,32 +112,14 @@ def _build_pg(url: str, n: int, seed: int, env: dict, rebuild: bool) -> None:
 
 
 def _import(n: int, seed: int, env: dict, where: str) -> None:
-    import json
-
-    from shopledger.demo.orders import bench_orders
-
-    with tempfile.TemporaryDirectory(prefix="shopledger-lists-") as tmp:
-        orders = Path(tmp) / "orders.ndjson"
-        with orders.open("w", encoding="utf-8") as handle:
-            for order in bench_orders(n, seed):
-                handle.write(json.dumps(order, ensure_ascii=False, separators=(",", ":")) + "\n")
-        _cli(["init"], env)
-        started = time.perf_counter()
-        _cli(["import", str(orders), "--json"], env, ok=(0, 1))
-        seconds = time.perf_counter() - started
+    seconds = import_bench_orders(n, seed, env, prefix="shopledger-lists-")
     print(f"built           {n:,} orders imported in {seconds:.0f} s ({n / seconds:,.0f} orders/s), kept in {where}")
 
 
 def _init(env: dict) -> None:
     started = time.perf_counter()
-    _cli(["init"], env)
+    cli(["init"], env)
     print(f"init            {time.perf_counter() - started:.1f} s (migrate, fill in what is missing)")
-
-
-def _cli(args: list[str], env: dict, ok: tuple[int, ...] = (0,)) -> None:
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "shopledger"), *args], env=env, capture_output=True)
-    if done.returncode not in ok:
-        raise SystemExit(f"shopledger {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
 
 
 def _describe(url: str) -> None:

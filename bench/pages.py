@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import server_version  # noqa: E402
+
 TARGET_MS = 200.0
 
 
@@ -46,7 +48,7 @@ def main() -> int:
     url = f"sqlite:///{db}"
     env = os.environ | {"SHOPLEDGER_DATABASE_URL": url}
     print(f"shopledger page benchmark, {time.strftime('%Y-%m-%dT%H:%M:%S%z')}")
-    print(f"python {platform.python_version()}, {search._server(url)}, {os.cpu_count()} cpu(s); "
+    print(f"python {platform.python_version()}, {server_version(url)}, {os.cpu_count()} cpu(s); "
           f"{args.requests} requests per page, signed in as a clerk (session cookie)")
     search._build(url, db, args.orders, env, args.rebuild)
     os.environ["SHOPLEDGER_DATABASE_URL"] = url

@@ -14,19 +14,18 @@ of `--repeat` runs of what the REST list and the orders page ask for (services/o
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
-import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _common import cli, import_bench_orders, server_version  # noqa: E402
 
 FIRST = ("สมชาย", "สุนิสา", "วิชัย", "นภัสสร", "ปิยะพงษ์", "กมล", "อรุณี", "ธนพล", "พรทิพย์", "ศักดิ์ชัย",
          "มาลี", "ประเสริฐ", "จันทร์เพ็ญ", "วีระ", "สุดารัตน์", "อนุชา", "กาญจนา", "ชัยวัฒน์", "ปราณี", "ณัฐพล",
@@ -52,23 +51,11 @@ def main() -> int:
     url = args.pg or f"sqlite:///{db}"
     env = os.environ | {"SHOPLEDGER_DATABASE_URL": url}
     print(f"shopledger search benchmark, {time.strftime('%Y-%m-%dT%H:%M:%S%z')}")
-    print(f"python {platform.python_version()}, {_server(url)}, {os.cpu_count()} cpu(s); first page of 50 "
+    print(f"python {platform.python_version()}, {server_version(url)}, {os.cpu_count()} cpu(s); first page of 50 "
           f"and the count; median of {args.repeat}")
     _build(url, db, args.orders, env, args.rebuild)
     os.environ["SHOPLEDGER_DATABASE_URL"] = url
     return _measure(url, args.orders, args.repeat)
-
-
-def _server(url: str) -> str:
-    if url.startswith("sqlite"):
-        return f"sqlite {sqlite3.sqlite_version}"
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url.rsplit("/", 1)[0] + "/postgres")
-    with engine.connect() as conn:
-        version = conn.execute(text("SHOW server_version")).scalar()
-    engine.dispose()
-    return f"postgresql {version}"
 
 
 def customer(index: int) -> dict:
@@ -88,7 +75,7 @@ def _build(url: str, db: Path, n: int, env: dict, rebuild: bool) -> None:
         if not db.exists():
             db.parent.mkdir(parents=True, exist_ok=True)
             _import(n, env, str(db))
-        _cli(["init"], env)
+        cli(["init"], env)
         return
     name = url.rsplit("/", 1)[1]
     admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
@@ -104,29 +91,15 @@ def _build(url: str, db: Path, n: int, env: dict, rebuild: bool) -> None:
         with engine.connect() as conn:
             conn.execute(text("VACUUM ANALYZE"))
         engine.dispose()
-    _cli(["init"], env)
+    cli(["init"], env)
 
 
 def _import(n: int, env: dict, where: str) -> None:
-    from shopledger.demo.orders import bench_orders
+    def with_its_customer(index: int, order: dict) -> None:
+        order["customer"] = customer(index)
 
-    with tempfile.TemporaryDirectory(prefix="shopledger-search-") as tmp:
-        orders = Path(tmp) / "orders.ndjson"
-        with orders.open("w", encoding="utf-8") as handle:
-            for index, order in enumerate(bench_orders(n, 1)):
-                order["customer"] = customer(index)
-                handle.write(json.dumps(order, ensure_ascii=False, separators=(",", ":")) + "\n")
-        _cli(["init"], env)
-        started = time.perf_counter()
-        _cli(["import", str(orders), "--json"], env, ok=(0, 1))
-        seconds = time.perf_counter() - started
+    seconds = import_bench_orders(n, 1, env, prefix="shopledger-search-", reshape=with_its_customer)
     print(f"built      {n:,} orders imported in {seconds:.0f} s, kept in {where}")
-
-
-def _cli(args: list[str], env: dict, ok: tuple[int, ...] = (0,)) -> None:
-    done = subprocess.run([str(ROOT / ".venv" / "bin" / "shopledger"), *args], env=env, capture_output=True)
-    if done.returncode not in ok:
-        raise SystemExit(f"shopledger {' '.join(args)} failed ({done.returncode}): {done.stderr.decode()[-2000:]}")
 
 
 def _measure(url: str, n: int, repeat: int) -> int:

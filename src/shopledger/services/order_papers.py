@@ -57,6 +57,5 @@ def orders_documents_pdf(engine: Engine, keys: list[tuple[str, str]]) -> tuple[b
         rows = order_documents(conn, keys) if keys else []
         if not rows:
             raise NotFound("documents", "of the ticked orders")
-        markup = render.html("documents.html", title="documents", docs=[paper._item(r) for r in rows],
-                             copy=False, images=paper._images(conn))
+        markup = paper.documents_markup(conn, rows, title="documents")
     return render.pdf(markup), len(rows)

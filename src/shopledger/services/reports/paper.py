@@ -32,6 +32,12 @@ def _item(row) -> dict:
             "p": row.particulars}
 
 
+def documents_markup(conn: Connection, rows: list, *, title: str, copy: bool = False) -> str:
+    """The HTML page these documents print from, one after another (documents.html), with the
+    company's logo and signature."""
+    return render.html("documents.html", title=title, docs=[_item(r) for r in rows], copy=copy, images=_images(conn))
+
+
 def document_pdf(engine: Engine, number: str, *, copy: bool = False) -> bytes:
     return render.pdf(document_markup(engine, number, copy=copy))
 
@@ -43,7 +49,7 @@ def document_markup(engine: Engine, number: str, *, copy: bool = False) -> str:
         row = conn.execute(select(d).where(d.c.number == number)).first()
         if row is None:
             raise NotFound("document", number)
-        return render.html("documents.html", title=number, docs=[_item(row)], copy=copy, images=_images(conn))
+        return documents_markup(conn, [row], title=number, copy=copy)
 
 
 def documents_pdf(engine: Engine, *, month: str | None = None, day: date | None = None,
@@ -79,8 +85,7 @@ def documents_pdf(engine: Engine, *, month: str | None = None, day: date | None 
             rows = [found[n] for n in dict.fromkeys(numbers)]
         if not rows:
             raise NotFound("documents", _which(month, day, kind))
-        markup = render.html("documents.html", title=_which(month, day, kind) or "documents",
-                             docs=[_item(r) for r in rows], copy=copy, images=_images(conn))
+        markup = documents_markup(conn, rows, title=_which(month, day, kind) or "documents", copy=copy)
     return render.pdf(markup)
 
 

@@ -38,7 +38,6 @@ PROBLEMS = {
     "invalid_branch": N_("A branch is 5 digits (00000 is the head office)."),
     "invalid_address": N_("The address parts do not go together: choose the province, then the district, then "
                           "the subdistrict and its postcode. A house number has at most 16 characters."),
-    "invalid_rate": N_("The rate does not read as a percentage."),
     "invalid_vat_rate": N_("The rate does not read as a percentage from 0 to below 100."),
     "invalid_date": N_("That is not a date."),
     "invalid_image": N_("That file is not a PNG or JPEG image that opens, or it is larger than %(size)s MB."),
