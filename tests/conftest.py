@@ -94,3 +94,11 @@ def engine(db_url):
     engine = make_engine(db_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def pg_engine(pg_database):
+    """An empty, migrated, seeded PostgreSQL database, for what only PostgreSQL has (query plans)."""
+    engine = _fresh_pg(pg_database)
+    yield engine
+    engine.dispose()

@@ -261,10 +261,9 @@ def test_a_page_address_that_does_not_parse_is_a_page_too(client):
 
 
 def test_signing_in_and_a_page_the_role_may_not_use_speak_one_language(app, engine, request):
-    conftest = pytest.importorskip("tests.api.conftest")
-    if not hasattr(conftest, "sign_in"):
-        pytest.skip("no sign-in here")
     from fastapi.testclient import TestClient
+
+    from tests.api.conftest import sign_in
 
     with TestClient(app, raise_server_exceptions=False) as anyone:
         for lang in ("th", "en"):
@@ -272,7 +271,7 @@ def test_signing_in_and_a_page_the_role_may_not_use_speak_one_language(app, engi
             assert page.status_code == 200 and f'<html lang="{lang}">' in page.text
             assert not problems(page.text, lang), problems(page.text, lang)
     with TestClient(app, raise_server_exceptions=False) as reader:
-        conftest.sign_in(reader, engine, "reader")
+        sign_in(reader, engine, "reader")
         for lang in ("th", "en"):
             page = reader.get(f"/people?lang={lang}")
             assert page.status_code == 403 and f'<html lang="{lang}">' in page.text

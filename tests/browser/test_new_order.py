@@ -33,7 +33,10 @@ def test_a_clerk_keys_in_a_line_order_and_sees_its_receipt_tax_invoice(as_role):
     pick(page, 0, "honey", "HONEY-1L")
     page.locator("#line-0").get_by_label("Quantity").fill("2")
     expect(total).to_have_text("฿700.00")  # 2 x 350.00, worked out by the server as one types
-    page.get_by_role("button", name="Add a line").click()
+    # "Add a line" posts the whole form and comes back with one more line; the new page's search
+    # only answers once htmx has read it, which is done by the page's load event.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Add a line").click()
     pick(page, 1, "soap", "SOAP-HERB")
     expect(total).to_have_text("฿789.00")  # + 89.00
     page.get_by_label("Discount on the order (฿)").fill("20")

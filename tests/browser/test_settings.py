@@ -62,6 +62,7 @@ def test_an_admin_changes_a_stuck_rule_and_uploads_a_logo(as_role):
         if page.get_by_role("button", name="Remove the logo").count():
             page.get_by_role("button", name="Remove the logo").click()
             expect(page.get_by_role("status")).to_have_text("The logo was removed.")
+            page.wait_for_load_state("load")  # the pickers below answer once htmx has read the page
 
     # The address pickers: choosing a province offers its districts, then a district its subdistricts.
     page.get_by_label("Province").select_option(label="Bangkok")

@@ -33,9 +33,9 @@ def test_the_lookups_find_what_is_stored_and_nothing_else(engine):
     assert heads[("import", "BENCH-3-00000017")].external_id == "BENCH-3-00000017"
 
 
-def test_on_postgresql_each_id_is_one_probe_of_the_unique_index(engine):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's plan")
+@pytest.mark.pg
+def test_on_postgresql_each_id_is_one_probe_of_the_unique_index(pg_engine):
+    engine = pg_engine
     _take(engine, 300, seed=4)
     with reading(engine) as conn:
         # As after a bulk load: statistics from a table much smaller than the one now planned.
