@@ -65,3 +65,29 @@ def test_a_run_shows_orders_done_and_orders_a_second_as_the_cli_bar_counts_them(
         sync_repo.finish_run(conn, run_id, "succeeded", None, started + timedelta(seconds=10))
     done = client.get(f"/import/run/progress?id={run_id}&lang=th").text
     assert "100 คำสั่งซื้อต่อวินาที" in done and "hx-trigger" not in done
+
+
+def test_a_run_whose_source_said_how_many_shows_of_how_many_and_the_time_left(client, engine):
+    from datetime import timedelta
+
+    from shopledger.adapters.db import sync_repo
+    from shopledger.adapters.db.engine import writing
+    from shopledger.domain.clock import utc_now
+
+    sources.add_source(engine, "shop", kind="shop-api", base_url="http://testserver/demo-shop", token="t")
+    started = utc_now() - timedelta(seconds=20)  # 1,000 orders in about 20 s: 50 a second
+    run_id = queue_run(engine, "shop")
+    with writing(engine) as conn:
+        sync_repo.start_run(conn, run_id, None, started)
+        sync_repo.add_progress(conn, run_id, pages=10, created=1000, updated=0, unchanged=0, failures=[],
+                               expected=10_000, now=started + timedelta(seconds=20))
+    running = client.get(f"/import/run/progress?id={run_id}&lang=en").text
+    assert "10 pages, 1,000 of 10,000 orders." in running
+    assert 'max="10000"' in running and 'value="1000"' in running  # the bar
+    assert "About 3 minutes left." in running  # 9,000 to go at about 50 a second: 180-190 s
+    thai = client.get(f"/import/run/progress?id={run_id}&lang=th").text
+    assert "1,000 จาก 10,000 รายการ" in thai and "เหลืออีกประมาณ 3 นาที" in thai
+    with writing(engine) as conn:
+        sync_repo.finish_run(conn, run_id, "succeeded", None, started + timedelta(seconds=25))
+    done = client.get(f"/import/run/progress?id={run_id}&lang=en").text
+    assert "left." not in done and "<progress" not in done

@@ -145,3 +145,14 @@ def test_sync_on_a_terminal_draws_the_bar_with_its_pages(cli, monkeypatch):
     assert "created 12, updated 0, unchanged 0, failed 0" in shown.stdout
     as_json = cli("sync", "web", "--json")
     assert as_json.stderr == "" and json.loads(as_json.stdout)["status"] == "succeeded"  # no bar with --json
+
+
+def test_the_bar_takes_the_count_the_shop_gave_as_its_total():
+    from shopledger.cli.progress import OrdersBar
+    from shopledger.services.intake import Progress as Done
+
+    bar = OrdersBar(True, "sync web", pages=True)
+    bar(Done(7, 1))
+    assert bar._progress.tasks[0].total is None  # no count yet: orders so far and the rate only
+    bar(Done(14, 2, expected=30))
+    assert (bar._progress.tasks[0].completed, bar._progress.tasks[0].total) == (14, 30)

@@ -113,6 +113,7 @@ def test_pages_until_last_page_with_the_request_the_spec_shows():
     pages = list(connector(store, transport=recording).pull(since))
 
     assert [(p.number, len(p.records), p.last_page) for p in pages] == [(1, 100, False), (2, 100, False), (3, 50, True)]
+    assert [p.expected for p in pages] == [250, 250, 250]  # meta.total: what time left is worked out from
     first = recording.requests[0]
     assert str(first.url) == f"{BASE}/api/v1/orders?updated_from=2026-11-20T00%3A00%3A00%2B07%3A00&page=1&limit=100"
     assert first.headers["Authorization"] == f"Bearer {TOKEN}"
@@ -131,7 +132,22 @@ def test_without_a_cursor_everything_is_asked_for():
 
 def test_an_empty_shop_gives_one_empty_last_page():
     pages = list(connector(ShopStore()).pull(None))
-    assert pages == [PulledPage(1, [], None, True)]
+    assert pages == [PulledPage(1, [], None, True, expected=0)]
+
+
+@pytest.mark.parametrize("meta, expected", [
+    ({"last_page": 1, "total": 1}, 1),
+    ({"last_page": 1}, None),                   # a shop that does not count: no time left, nothing else
+    ({"last_page": 1, "total": "1"}, None),
+    ({"last_page": 1, "total": True}, None),
+    ({"last_page": 1, "total": -5}, None),
+    ({"last_page": 1, "total": 10**15}, None),
+])
+def test_the_count_a_page_gives_is_taken_only_when_it_is_a_count(meta, expected):
+    body = json.dumps({"data": [shop_order(1)], "meta": meta}, default=str).encode()
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, content=body))
+    pages = list(connector(ShopStore(), transport=transport).pull(None))
+    assert [p.expected for p in pages] == [expected]
 
 
 def test_since_must_carry_an_offset():

@@ -53,6 +53,14 @@ def test_first_run_imports_everything_and_second_only_what_changed(engine, shop)
     assert [r["status"] for r in runs] == ["succeeded", "succeeded"]
 
 
+def test_a_run_keeps_the_count_the_shop_gave_and_tells_its_progress_of_how_many(engine, shop):
+    _add_source(engine)
+    told = []
+    outcome = _sync(engine, shop, flush_at=7, on_progress=told.append)
+    assert outcome.expected == 30 and sync_runs.get_run(engine, outcome.run_id)["expected_orders"] == 30
+    assert [(p.done, p.expected) for p in told][:2] == [(7, 30), (14, 30)] and told[-1].done == 30
+
+
 def test_rejected_token_fails_the_run_and_keeps_the_cursor(engine, shop):
     _add_source(engine)
     shop.inject(Fault.http(401))

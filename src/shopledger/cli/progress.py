@@ -64,7 +64,8 @@ class OrdersBar:
 
     def __call__(self, done: Done) -> None:
         if self._progress is not None:
-            self._progress.update(self._task, completed=done.done, pages=done.pages)
+            known = {"total": done.expected} if done.expected is not None and done.expected >= done.done else {}
+            self._progress.update(self._task, completed=done.done, pages=done.pages, **known)
 
     def count_in_background(self, count: Callable[[], int | None]) -> None:
         """The total, counted on a thread while the import runs (a big JSON file takes seconds)."""

@@ -84,6 +84,7 @@ class Progress:
 
     done: int  # orders taken so far: created, updated, unchanged and failed
     pages: int = 0  # pages pulled from a source (Import Data)
+    expected: int | None = None  # orders the source said are coming, when it said
 
 
 OnProgress = Callable[[Progress], None]

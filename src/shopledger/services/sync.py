@@ -33,6 +33,7 @@ class RunOutcome:
     error: str | None = None
     pages: int = 0
     report: IntakeReport = field(default_factory=IntakeReport)
+    expected: int | None = None  # orders the source said are coming (its first count; a re-scan's is part of it)
     on_progress: OnProgress | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
@@ -104,6 +105,8 @@ def _pull_and_store(engine: Engine, source, pages, outcome: RunOutcome, flush_at
     try:
         for page in pages:
             gathered.append(page)
+            if page.expected is not None and (outcome.expected is None or page.expected > outcome.expected):
+                outcome.expected = page.expected
             if sum(len(p.records) for p in gathered) >= flush_at or page.last_page:
                 handed.append(_hand_over(engine, source, gathered, outcome, now, taker))
                 gathered = []
@@ -138,8 +141,8 @@ def _settle(engine: Engine, source, handle, pages: list[PulledPage], outcome: Ru
             sync_repo.move_cursor(conn, source.id, newest)
         failures = [f.as_dict() for f in report.failed]
         sync_repo.add_progress(conn, outcome.run_id, pages=len(pages), created=report.created, updated=report.updated,
-                               unchanged=report.unchanged, failures=failures, now=now())
+                               unchanged=report.unchanged, failures=failures, expected=outcome.expected, now=now())
     outcome.pages += len(pages)
     outcome.report.add(report)
     if outcome.on_progress is not None:
-        outcome.on_progress(Progress(outcome.report.done, outcome.pages))
+        outcome.on_progress(Progress(outcome.report.done, outcome.pages, outcome.expected))

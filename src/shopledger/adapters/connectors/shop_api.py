@@ -140,17 +140,17 @@ class ShopApiConnector:
         page = 0
         while True:
             page += 1
-            entries, done = self._fetch_page(page, start)
+            entries, done, expected = self._fetch_page(page, start)
             records = [to_record(entry) for entry in entries]
             moved_from = _earliest_move(records, first_seen, moved_from)
             rescan = moved_from if done and not final else None
             if done and moved_from is not None and final:
                 log.warning("shop-api: orders still moving after %d passes", self._max_passes)
-            yield PulledPage(page, records, _newest(records), last_page=done and rescan is None)
+            yield PulledPage(page, records, _newest(records), last_page=done and rescan is None, expected=expected)
             if done:
                 return rescan
 
-    def _fetch_page(self, page: int, start: datetime | None) -> tuple[list, bool]:
+    def _fetch_page(self, page: int, start: datetime | None) -> tuple[list, bool, int | None]:
         return _decode(page, self._get_with_retries(page, start))
 
     def _get_with_retries(self, page: int, start: datetime | None) -> httpx2.Response:
@@ -210,8 +210,9 @@ class ShopApiConnector:
         )
 
 
-def _decode(page: int, response: httpx2.Response) -> tuple[list, bool]:
-    """The page's `data` entries, and whether it is the last page."""
+def _decode(page: int, response: httpx2.Response) -> tuple[list, bool, int | None]:
+    """The page's `data` entries, whether it is the last page, and how many orders the shop says
+    match (`meta.total`; None when it gives no count we can use, which only costs the time left)."""
     try:
         # Decimal, not float, for any JSON number: a shop that sends 350.5 keeps its digits.
         body = _DECIMAL_JSON.decode(response.content.decode("utf-8"))
@@ -227,8 +228,10 @@ def _decode(page: int, response: httpx2.Response) -> tuple[list, bool]:
     last_page = meta.get("last_page")
     if isinstance(last_page, bool) or not isinstance(last_page, int):
         raise MalformedPage(page, "meta.last_page is not a page number")
+    total = meta.get("total")
+    expected = total if isinstance(total, int) and not isinstance(total, bool) and 0 <= total < 10**12 else None
     # An empty page ends the pass too, so a wrong last_page cannot make us page forever.
-    return data, page >= last_page or not data
+    return data, page >= last_page or not data, expected
 
 
 def _earliest_move(

@@ -59,13 +59,14 @@ def stale_queued_runs(conn: Connection, now: datetime, older_than: timedelta = t
 
 
 def add_progress(conn: Connection, run_id: int, *, pages: int, created: int, updated: int, unchanged: int,
-                 failures: list[dict], now: datetime) -> None:
+                 failures: list[dict], now: datetime, expected: int | None = None) -> None:
     run = t.sync_runs
     current = conn.execute(select(run.c.failures).where(run.c.id == run_id)).scalar_one()
     conn.execute(update(run).where(run.c.id == run_id).values(
         pages=run.c.pages + pages, created=run.c.created + created, updated=run.c.updated + updated,
         unchanged=run.c.unchanged + unchanged, failed=run.c.failed + len(failures),
-        failures=list(current) + failures, heartbeat_at=now))
+        failures=list(current) + failures, heartbeat_at=now,
+        **({"expected_orders": expected} if expected is not None else {})))
 
 
 def finish_run(conn: Connection, run_id: int, status: str, error: str | None, now: datetime) -> None:

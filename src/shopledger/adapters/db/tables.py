@@ -214,6 +214,7 @@ sync_runs = Table(
     Column("failed", Integer, nullable=False, default=0),
     Column("failures", JSON, nullable=False),
     Column("error", Text),
+    Column("expected_orders", Integer),  # what the source said is coming: the page's time left
 )
 
 due_runs = Table(

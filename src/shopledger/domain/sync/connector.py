@@ -54,13 +54,15 @@ class PulledPage:
     `max(cursor, page.max_updated_at)` after the page is stored, never before.
     `last_page` is true only on the final page of the whole pull: when the engine has seen
     it, the run completed. `number` is the page number asked of the source (named in errors;
-    a re-scan starts again at 1).
+    a re-scan starts again at 1). `expected` is how many orders the source says this pass
+    holds, when it says (the shop API's `meta.total`): what time left is worked out from.
     """
 
     number: int
     records: list[PulledRecord]
     max_updated_at: datetime | None
     last_page: bool
+    expected: int | None = None
 
 
 @runtime_checkable

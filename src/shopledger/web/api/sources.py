@@ -46,6 +46,8 @@ class SyncRun(Shape):
     unchanged: int
     failed: list[dict[str, Any]]
     error: str | None
+    expected_orders: int | None = Field(None, description="How many orders the source said the run would bring "
+                                        "(the shop API's meta.total), once it said; null if it gave no count.")
 
 
 @router.get("/sources", dependencies=[Depends(api_needs("sources.read"))],
