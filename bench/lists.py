@@ -30,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -183,7 +184,7 @@ def _cli_pages(repeat: int) -> None:
 REST_LISTS = ["/api/v1/documents", "/api/v1/journal-entries", "/api/v1/orders", "/api/v1/orders?status=to_ship",
               "/api/v1/orders?stuck=true", "/api/v1/orders?stuck=true&rule=unpaid", "/api/v1/alerts",
               "/api/v1/stock", "/api/v1/products", "/api/v1/sync-runs", "/api/v1/stock/HNY-1L/movements"]
-PAGES = ["/", "/journal", "/orders", "/orders?status=to_ship", "/orders?stuck=true",
+PAGES = ["/documents", "/journal", "/orders", "/orders?status=to_ship", "/orders?stuck=true",
          "/orders?stuck=true&rule=unshipped", "/stock", "/sync-runs"]
 
 
@@ -191,16 +192,25 @@ def _rest_and_pages(url: str, repeat: int) -> None:
     from fastapi.testclient import TestClient
 
     from shopledger.adapters.db.engine import make_engine
+    from shopledger.services import people
     from shopledger.services.tokens import create_token
     from shopledger.web.app import create_app
+    from shopledger.web.sessions import SESSION_COOKIE
 
     engine = make_engine(url)
-    headers = {"Authorization": f"Bearer {create_token(engine, f'bench-{time.time_ns()}', 'reader')}"}
+    headers = {"Authorization": f"Bearer {create_token(engine, f'bench-{time.time_ns()}', 'admin')}"}
+    # The pages as an admin signed in (the session cookie the sign-in page gives a browser); a
+    # redirect (to /signin) is a failure, never a page measured.
+    email, password = f"bench-{time.time_ns()}@bench.test", uuid.uuid4().hex
+    people.create_user(engine, email, "admin", password)
+    session = people.sign_in(engine, email, password).cookie
     with TestClient(create_app(engine, enqueue_sync=lambda run_id: None, demo_shop=False,
                                extra_hosts=("testserver",))) as client:
+        client.cookies.set(SESSION_COOKIE, session)  # the pages read it; the REST lists the token
+
         def get(path: str, with_headers: bool = True) -> Callable[[], object]:
             def run():
-                response = client.get(path, headers=headers if with_headers else None)
+                response = client.get(path, headers=headers if with_headers else None, follow_redirects=False)
                 assert response.status_code == 200, (path, response.status_code, response.text[:500])
                 return response
             return run

@@ -24,6 +24,8 @@ def test_documents_filtered_and_searched(app, engine, books, role):
         assert "No documents match." in c.get("/documents?month=2020-01&lang=en").text
         found = c.get(f"/documents?search={books['credit_note'].lower()}").text
         assert books["credit_note"] in found and books["receipt"] not in found
+        by_order = c.get("/documents?search=r-1&lang=en").text  # the order's number, as the buyer's search text holds it
+        assert books["credited_receipt"] in by_order and books["credit_note"] in by_order and books["receipt"] not in by_order
         bad = c.get("/documents?kind=nonsense&lang=en")
         assert bad.status_code == 200 and "every kind is shown" in bad.text and books["receipt"] in bad.text
 

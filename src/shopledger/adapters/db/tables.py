@@ -328,6 +328,9 @@ document_images = Table(
 
 # A month's tax documents (output VAT report) and the entries of a document (its VAT reconciled).
 Index("ix_documents_date", documents.c.date, documents.c.kind)
+# The Documents page filtered by kind or status: a page and its count are a range of one index.
+Index("ix_documents_kind_id", documents.c.kind, documents.c.id)
+Index("ix_documents_status_id", documents.c.status, documents.c.id)
 Index("ix_journal_entries_document_number", journal_entries.c.document_number)
 
 
