@@ -96,6 +96,9 @@ def _each_its_own(port: int, workers: int) -> bool:
     return workers > 1 and port != 0 and sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
+BACKLOG = 2048  # uvicorn's own
+
+
 def _listening(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     """A listening socket for the web processes, made with its protocol named: the connections
     accepted from it inherit it, and asyncio turns Nagle off (TCP_NODELAY) only on sockets it
@@ -107,6 +110,11 @@ def _listening(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     if reuse_port:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host.strip("[]"), port))
+    # Listening from here, before the web processes start: the kernel spreads connections only
+    # over sockets that listen, and a process that started late (each imports the app for a
+    # second or more) missed a first burst whole: 50 clients at once all went to the other
+    # process, which then did all the work on one core (bench/load.py: 80 against 205 requests/s).
+    sock.listen(BACKLOG)
     sock.set_inheritable(True)
     return sock
 
