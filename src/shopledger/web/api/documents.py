@@ -5,16 +5,17 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from shopledger.adapters.db import reads
+from shopledger.adapters.db.engine import reading
 from shopledger.domain.errors import NotFound
 from shopledger.services import etax, etax_mail, listing
 from shopledger.services.reports import paper
 from shopledger.web.api.paging import Page, page, paged_as
 from shopledger.web.api.schemas import MONTH_PATTERN, Day, Document, DocumentDetail, DocumentKind, QueryFlag
 from shopledger.web.auth import Caller, api_needs, forbidden
-from shopledger.web.deps import engine_of, read_conn
+from shopledger.web.deps import engine_of
 from shopledger.web.errors import problem_responses
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -42,8 +43,9 @@ def documents_pdf(month: str | None = Query(None, pattern=MONTH_PATTERN), day: A
 @router.get("/{number}", dependencies=[Depends(api_needs("documents.read"))],
             response_model=DocumentDetail, summary="One document with its particulars",
             responses=problem_responses(404))
-def get_document(number: str, conn: Connection = Depends(read_conn)) -> dict:
-    found = reads.document(conn, number)
+def get_document(number: str, engine: Engine = Depends(engine_of)) -> dict:
+    with reading(engine) as conn:
+        found = reads.document(conn, number)
     if found is None:
         raise NotFound("document", number)
     return found

@@ -15,14 +15,15 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from shopledger.adapters.db import reads, sendings_repo
+from shopledger.adapters.db.engine import reading
 from shopledger.domain.errors import NotFound
 from shopledger.services import alerts, listing, order_views, payment_accounts
 from shopledger.services.listing import Page as Listed
 from shopledger.web.auth import guard_page, page_needs
-from shopledger.web.deps import engine_of, read_conn
+from shopledger.web.deps import engine_of
 from shopledger.web.ui.view import make_templates
 
 PAGE_SIZE = 50
@@ -40,12 +41,14 @@ def _paged(found: Listed, offset: int) -> dict:
 
 
 @router.get("/documents/{number}", dependencies=[Depends(page_needs("documents.read"))])
-def document_page(request: Request, number: str, conn: Connection = Depends(read_conn)):
-    doc = reads.document(conn, number)
+def document_page(request: Request, number: str, engine: Engine = Depends(engine_of)):
+    with reading(engine) as conn:
+        doc = reads.document(conn, number)
+        sendings = sendings_repo.sendings(conn, number) if doc is not None else []
     if doc is None:
         return _not_found(request, "document", number)
     return templates.TemplateResponse(request, "document.html", {"nav": "documents", "doc": doc, "p": doc["particulars"],
-                                                                 "sendings": sendings_repo.sendings(conn, number)})
+                                                                 "sendings": sendings})
 
 
 @router.get("/journal", dependencies=[Depends(page_needs("reports.read"))])
@@ -57,9 +60,10 @@ def journal_page(request: Request, offset: int = Query(0, ge=0), engine: Engine 
 
 
 @router.get("/trial-balance", dependencies=[Depends(page_needs("reports.read"))])
-def trial_balance_page(request: Request, as_of: str = "", conn: Connection = Depends(read_conn)):
+def trial_balance_page(request: Request, as_of: str = "", engine: Engine = Depends(engine_of)):
     day, problem = _day(as_of)
-    tb = reads.trial_balance(conn, day)
+    with reading(engine) as conn:
+        tb = reads.trial_balance(conn, day)
     # A bad date shows a notice on a 200 page: htmx swaps in only successful answers.
     return templates.TemplateResponse(request, "trial_balance.html", {"nav": "trial_balance", "tb": tb,
                                                                       "problem": problem})
