@@ -25,7 +25,9 @@ def data(value: object) -> Markup:
     marked as data so no translation check or screen reader mistakes them for ours."""
     if value is None or value == "":
         return Markup("")
-    return Markup('<bdi data-user>%s</bdi>') % value
+    # escape() and one Markup, not Markup's % (its escaping helper per argument): a list page
+    # shows three of these a row
+    return Markup(f"<bdi data-user>{escape(value)}</bdi>")
 
 
 def command(text: str) -> Markup:
