@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 from shopledger.adapters.db.engine import make_engine
@@ -20,6 +21,12 @@ from shopledger.services.setup import init_database
 # Passwords hashed with argon2id at its cheapest: the product's own cost (64 MiB, 3 passes) would
 # spend a quarter of a second per hash on every person a test adds (services/people.py).
 people.PASSWORDS = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+# CI runs the property tests on the same examples each time (a failure there can be run again);
+# a developer's `make test` keeps drawing new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("SHOPLEDGER_TEST_DERANDOMIZE") == "1":
+    settings.load_profile("ci")
 
 PG_URL = os.environ.get("SHOPLEDGER_TEST_PG_URL", "")
 REQUIRE_PG = os.environ.get("SHOPLEDGER_REQUIRE_PG") == "1"
