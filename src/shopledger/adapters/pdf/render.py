@@ -50,7 +50,7 @@ def line_amount(line: dict) -> str:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)  # they ship with the code
     env.filters.update(thai_date=printed.thai_date, thai_short_date=printed.thai_short_date, baht=printed.amount, tax_id=printed.tax_id,
                        rate=printed.rate, line_amount=line_amount)
     env.globals.update(branch_label=branch_label, font_css=font_css, thai_month=printed.thai_month,

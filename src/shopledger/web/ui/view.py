@@ -136,8 +136,10 @@ def _globals() -> dict:
 
 
 def make_templates() -> Jinja2Templates:
+    # auto_reload off: the templates ship with the code, and checking each one's file time on every
+    # page (a stat per template used) was a twentieth of a busy server's time; a restart reads them.
     env = Environment(loader=FileSystemLoader(WEB_DIR / "templates"), autoescape=select_autoescape(),
-                      extensions=["jinja2.ext.i18n"])
+                      extensions=["jinja2.ext.i18n"], auto_reload=False)
     # Thai until a page's context says otherwise (page_context passes the person's language);
     # newstyle: `_()` and {% trans %} fill in their variables and escape them.
     thai = i18n.translations(i18n.DEFAULT_LANGUAGE)
