@@ -48,3 +48,14 @@ def import_bench_orders(n: int, seed: int, env: dict, *, prefix: str,
         started = time.perf_counter()
         cli(["import", str(orders), "--json"], env, ok=(0, 1))
         return time.perf_counter() - started
+
+
+def signed_in(engine, role: str) -> str:
+    """The session cookie of a new person of `role` who signed in, as the sign-in page gives a browser."""
+    import uuid
+
+    from shopledger.services import people
+
+    email, password = f"bench-{time.time_ns()}@bench.test", uuid.uuid4().hex
+    people.create_user(engine, email, role, password)
+    return people.sign_in(engine, email, password).cookie

@@ -30,7 +30,6 @@ import statistics
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -39,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _common import cli, import_bench_orders, server_version  # noqa: E402
+from _common import cli, import_bench_orders, server_version, signed_in  # noqa: E402
 
 PAGE = 50
 DEEP = 4_999 * PAGE  # page 5,000
@@ -192,7 +191,6 @@ def _rest_and_pages(url: str, repeat: int) -> None:
     from fastapi.testclient import TestClient
 
     from shopledger.adapters.db.engine import make_engine
-    from shopledger.services import people
     from shopledger.services.tokens import create_token
     from shopledger.web.app import create_app
     from shopledger.web.sessions import SESSION_COOKIE
@@ -201,9 +199,7 @@ def _rest_and_pages(url: str, repeat: int) -> None:
     headers = {"Authorization": f"Bearer {create_token(engine, f'bench-{time.time_ns()}', 'admin')}"}
     # The pages as an admin signed in (the session cookie the sign-in page gives a browser); a
     # redirect (to /signin) is a failure, never a page measured.
-    email, password = f"bench-{time.time_ns()}@bench.test", uuid.uuid4().hex
-    people.create_user(engine, email, "admin", password)
-    session = people.sign_in(engine, email, password).cookie
+    session = signed_in(engine, "admin")
     with TestClient(create_app(engine, enqueue_sync=lambda run_id: None, demo_shop=False,
                                extra_hosts=("testserver",))) as client:
         client.cookies.set(SESSION_COOKIE, session)  # the pages read it; the REST lists the token

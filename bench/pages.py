@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import server_version  # noqa: E402
+from _common import server_version, signed_in  # noqa: E402
 
 TARGET_MS = 200.0
 
@@ -79,7 +79,6 @@ def _measure(url: str, n: int, requests: int, pick: random.Random, customer) -> 
     from shopledger.adapters.db import tables as t
     from shopledger.adapters.db.engine import make_engine, reading
     from shopledger.domain.orders.status import DisplayStatus
-    from shopledger.services import people
     from shopledger.web.app import create_app
     from shopledger.web.sessions import SESSION_COOKIE
 
@@ -93,9 +92,7 @@ def _measure(url: str, n: int, requests: int, pick: random.Random, customer) -> 
                                 .offset(len(keys) // 10).limit(1)).scalar_one()
     print(f"{stored:,} orders, {documents:,} documents; load average (1/5/15 min) before: {_load()}")
 
-    email = f"bench-{time.time_ns()}@bench.test"
-    people.create_user(engine, email, "clerk", "bench pages password")
-    signed = people.sign_in(engine, email, "bench pages password")
+    session = signed_in(engine, "clerk")
     middle = customer(n // 2)
     phone = middle["phone"]
     pages: list[tuple[str, object]] = [("dashboard /", "/")]
@@ -114,7 +111,7 @@ def _measure(url: str, n: int, requests: int, pick: random.Random, customer) -> 
     worst = ("", 0.0)
     app = create_app(engine, enqueue_sync=lambda run_id: None, demo_shop=False, extra_hosts=("testserver",))
     with TestClient(app) as client:
-        client.cookies.set(SESSION_COOKIE, signed.cookie)
+        client.cookies.set(SESSION_COOKIE, session)
         print(f"\n  {'page':<38} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'cpu p50':>8} {'cpu p95':>8} {'KB':>6}")
         for name, path in pages:
             times, cpu, size = [], [], 0

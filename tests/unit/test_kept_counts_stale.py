@@ -40,6 +40,22 @@ def _recount_in_background(conn, started: threading.Event, release: threading.Ev
     return thread
 
 
+def _asked_while_another_counts(conn) -> list[int]:
+    """What a request gets while another counts again (to 2): it must still be waiting after
+    0.3 s, then take the new count."""
+    started, release = threading.Event(), threading.Event()
+    counting = _recount_in_background(conn, started, release, 2)
+    answer = []
+    waiting = threading.Thread(target=lambda: answer.append(kept_counts.remembered(conn, "orders", lambda: 99)))
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive()
+    release.set()
+    counting.join()
+    waiting.join(5)
+    return answer
+
+
 def test_an_old_count_is_taken_while_another_request_counts_again(clock):
     conn = Conn(Engine())
     assert kept_counts.remembered(conn, "orders", lambda: 1) == 1
@@ -56,31 +72,11 @@ def test_never_older_than_stale_at_most(clock):
     conn = Conn(Engine())
     kept_counts.remembered(conn, "orders", lambda: 1)
     clock[0] += kept_counts.STALE_AT_MOST + 0.5
-    started, release = threading.Event(), threading.Event()
-    counting = _recount_in_background(conn, started, release, 2)
-    answer = []
-    waiting = threading.Thread(target=lambda: answer.append(kept_counts.remembered(conn, "orders", lambda: 99)))
-    waiting.start()
-    waiting.join(0.3)
-    assert waiting.is_alive()  # too old to hand out: it waits for the count
-    release.set()
-    counting.join()
-    waiting.join(5)
-    assert answer == [2]
+    assert _asked_while_another_counts(conn) == [2]  # too old to hand out: it waited for the count
 
 
 def test_after_a_write_here_nobody_takes_the_old_count(clock):
     conn = Conn(Engine())
     kept_counts.remembered(conn, "orders", lambda: 1)
     kept_counts.something_changed()
-    started, release = threading.Event(), threading.Event()
-    counting = _recount_in_background(conn, started, release, 2)
-    answer = []
-    waiting = threading.Thread(target=lambda: answer.append(kept_counts.remembered(conn, "orders", lambda: 99)))
-    waiting.start()
-    waiting.join(0.3)
-    assert waiting.is_alive()
-    release.set()
-    counting.join()
-    waiting.join(5)
-    assert answer == [2]
+    assert _asked_while_another_counts(conn) == [2]

@@ -83,18 +83,16 @@ def page_context(request: Request) -> dict:
 
 
 class Templates(Jinja2Templates):
-    """The pages' templates, each also given `word`, `carrier`, ... with the page's translator
-    already in them, unless the page passes a variable of that name (a page's `notice` is its
-    message). The environment's own (_globals) find the translator in the context, and Jinja
-    gives such a function called inside a loop a copy of the whole context each time: on the
-    orders page, 200 copies of forty variables (a quarter of the page's time)."""
+    """The pages' templates: each page gets page_context, and `word`, `carrier`, ... with the
+    page's translator already in them unless the page passes a variable of that name (a page's
+    `notice` is its message). The environment's own (_globals) find the translator in the
+    context, and Jinja gives such a function called inside a loop a copy of the whole context
+    each time: on the orders page, 200 copies of forty variables (a quarter of the page's time)."""
 
     def TemplateResponse(self, request: Request, name: str, context: dict | None = None, *args, **kwargs):
-        context = dict(context or {})
-        tr = Translator(i18n.language_of(request))
-        for word_name, function in _WORDS.items():
-            context.setdefault(word_name, partial(function, tr))
-        return super().TemplateResponse(request, name, context, *args, **kwargs)
+        shared = page_context(request)
+        words = {word_name: partial(function, shared["tr"]) for word_name, function in _WORDS.items()}
+        return super().TemplateResponse(request, name, words | dict(context or {}) | shared, *args, **kwargs)
 
 
 def branch(tr: Translator, code: str | None) -> str:
@@ -148,4 +146,4 @@ def make_templates() -> Jinja2Templates:
     env.policies["ext.i18n.trimmed"] = True  # a {% trans %} block's line breaks are spaces, as Babel extracts it
     env.filters.update(_filters())
     env.globals.update(_globals())
-    return Templates(env=env, context_processors=[page_context])
+    return Templates(env=env)
